@@ -1,0 +1,470 @@
+//! Errors: a stable code for programs, a Chinese message for people.
+//!
+//! Every failure in ccsa is an [`Error`] carrying an [`ErrorCode`]. The code
+//! (`ORG_NOT_LISTED`, `ID_NUMBER_CHECKSUM`, ...) never changes once released,
+//! so programs match on it; the message is written in Chinese for the mini
+//! program and the admin console. Form-style failures list every field that
+//! was wrong ([`FieldError`]), so a person fixes them all in one pass.
+//!
+//! ```
+//! use ccsa_core::{Error, ErrorCode};
+//!
+//! let err = Error::new(ErrorCode::AdminAlreadyRegistered);
+//! assert_eq!(err.code().as_str(), "ADMIN_ALREADY_REGISTERED");
+//! assert!(err.to_string().contains("管理员账户已被注册"));
+//! ```
+//!
+//! Messages never contain personal data (ID numbers, phones): they are safe to
+//! log and to show.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Result alias used across ccsa.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal => $zh:literal, )*) => {
+        /// A stable, machine-readable error code.
+        ///
+        /// [`ErrorCode::as_str`] gives the SCREAMING_SNAKE_CASE form that
+        /// crosses every boundary (JSON, Python, Kotlin, Swift); it is part
+        /// of the public contract and is never renamed.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $( $(#[$doc])* #[serde(rename = $code)] $variant, )*
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order (for docs and exhaustive tests).
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The stable code, e.g. `"ORG_NOT_LISTED"`.
+            pub const fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $code,)* }
+            }
+
+            /// The default Chinese message shown to people.
+            pub const fn message_zh(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $zh,)* }
+            }
+
+            /// Parses a stable code back (`"PHONE_INVALID"` → [`ErrorCode::PhoneInvalid`]).
+            pub fn from_code(code: &str) -> Option<ErrorCode> {
+                match code { $($code => Some(ErrorCode::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    // --- identity fields -------------------------------------------------
+    /// The resident ID number is empty.
+    IdNumberRequired = "ID_NUMBER_REQUIRED" => "请填写身份证号",
+    /// Not 15 or 18 characters after normalisation.
+    IdNumberLength = "ID_NUMBER_LENGTH" => "身份证号应为18位（或旧版15位）",
+    /// A character other than digits (and a final X).
+    IdNumberCharset = "ID_NUMBER_CHARSET" => "身份证号只能包含数字，最后一位可以是X",
+    /// The first two digits are not a province-level code.
+    IdNumberRegion = "ID_NUMBER_REGION" => "身份证号前两位不是有效的省级行政区划代码",
+    /// The embedded birth date is not a real date, or lies in the future.
+    IdNumberBirthDate = "ID_NUMBER_BIRTH_DATE" => "身份证号中的出生日期无效",
+    /// The ISO 7064 MOD 11-2 check character does not match.
+    IdNumberChecksum = "ID_NUMBER_CHECKSUM" => "身份证号校验位错误，请核对最后一位",
+    /// The number was turned into a float by Excel (`1.10105E+17`, trailing `000`).
+    IdNumberExcelMangled = "ID_NUMBER_EXCEL_MANGLED" => "身份证号被Excel转换成了数字（科学计数法或末尾变为000），请将该列设置为“文本”格式后重新填写",
+    /// The mobile phone is empty.
+    PhoneRequired = "PHONE_REQUIRED" => "请填写手机号",
+    /// Not an 11-digit mainland mobile number `1[3-9]xxxxxxxxx`.
+    PhoneInvalid = "PHONE_INVALID" => "手机号应为11位中国大陆手机号码",
+    /// The person's name is empty.
+    NameRequired = "NAME_REQUIRED" => "请填写姓名",
+    /// The name is longer than 50 characters.
+    NameTooLong = "NAME_TOO_LONG" => "姓名不能超过50个字符",
+    /// The name contains digits.
+    NameHasDigits = "NAME_HAS_DIGITS" => "姓名中不能包含数字",
+    /// The name contains control or other disallowed characters.
+    NameInvalidChar = "NAME_INVALID_CHAR" => "姓名中包含不允许的字符",
+    /// Gender is not 男 or 女.
+    GenderInvalid = "GENDER_INVALID" => "性别只能填写“男”或“女”",
+    /// Gender contradicts the one encoded in the ID number.
+    GenderMismatch = "GENDER_MISMATCH" => "性别与身份证号不一致",
+    /// 学历 is not one of the listed values.
+    EducationUnknown = "EDUCATION_UNKNOWN" => "学历不在可选范围内（博士/硕士/本科/专科(大专)/高中/中专/初中/小学及以下/其他）",
+    /// The email address is malformed.
+    EmailInvalid = "EMAIL_INVALID" => "邮箱格式不正确",
+    /// A text field (position, department name, org name ...) is empty or too long.
+    TextInvalid = "TEXT_INVALID" => "内容为空或过长",
+    /// The unified social credit code (GB 32100-2015) is malformed or its check character is wrong.
+    CreditCodeInvalid = "CREDIT_CODE_INVALID" => "统一社会信用代码无效（应为18位且校验位正确）",
+    /// Login name does not follow the rules.
+    UsernameInvalid = "USERNAME_INVALID" => "账号应为4-32位字母、数字或下划线，且以字母开头",
+    /// Password does not meet the strength rules.
+    PasswordWeak = "PASSWORD_WEAK" => "密码至少8位，且须同时包含字母和数字",
+
+    // --- registry and admin registration ----------------------------------
+    /// The org is not on the roster of listed bureaus and enterprises (notice reason 1).
+    OrgNotListed = "ORG_NOT_LISTED" => "该应急管理部门或企业未列入重点县名单，请联系本地区工作秘书",
+    /// The registration form has errors; every field error is listed (notice reason 2).
+    InvalidInfo = "INVALID_INFO" => "填写的信息不正确或不规范",
+    /// Someone already registered the org's admin account (notice reason 3).
+    AdminAlreadyRegistered = "ADMIN_ALREADY_REGISTERED" => "该单位的管理员账户已被注册，请联系本地区工作秘书协调处理",
+    /// The login name is already used by another admin.
+    UsernameTaken = "USERNAME_TAKEN" => "该账号已被使用",
+    /// No such org.
+    OrgNotFound = "ORG_NOT_FOUND" => "单位不存在",
+    /// The org is already on the roster (same county and name, or same credit code).
+    OrgAlreadyListed = "ORG_ALREADY_LISTED" => "该单位已在名单中",
+    /// The org was retired from the roster.
+    OrgRetired = "ORG_RETIRED" => "该单位已退出名单",
+    /// No such key county.
+    CountyUnknown = "COUNTY_UNKNOWN" => "不是重点县名单中的县",
+
+    // --- admin sessions ---------------------------------------------------
+    /// Wrong login name or password (never says which).
+    LoginFailed = "LOGIN_FAILED" => "账号或密码错误",
+    /// The session token is unknown, expired or revoked.
+    SessionInvalid = "SESSION_INVALID" => "登录已失效，请重新登录",
+
+    // --- directory --------------------------------------------------------
+    /// A department with that name exists in the org.
+    DepartmentNameTaken = "DEPARTMENT_NAME_TAKEN" => "本单位已有同名部门",
+    /// No such department in the org.
+    DepartmentNotFound = "DEPARTMENT_NOT_FOUND" => "部门不存在",
+    /// No such member in the org.
+    MemberNotFound = "MEMBER_NOT_FOUND" => "人员不存在",
+    /// The phone is already used by another member (phones are unique system-wide).
+    PhoneTaken = "PHONE_TAKEN" => "该手机号已被其他人员使用",
+    /// The ID number is already used by another member (unique system-wide).
+    IdNumberTaken = "ID_NUMBER_TAKEN" => "该身份证号已被其他人员使用",
+
+    // --- binding ----------------------------------------------------------
+    /// No member with that phone has been imported yet (binding before import is invalid).
+    NotImported = "NOT_IMPORTED" => "管理员尚未导入您的信息，请联系本单位管理员",
+    /// The name does not match what the admin entered.
+    Mismatch = "MISMATCH" => "填写的姓名与管理员录入的信息不一致",
+    /// The member is already bound to another app user.
+    MemberAlreadyBound = "MEMBER_ALREADY_BOUND" => "该人员已被其他微信用户绑定",
+    /// The app user is already bound to a member.
+    AppUserAlreadyBound = "APP_USER_ALREADY_BOUND" => "您的微信已绑定过人员信息",
+    /// Too many failed attempts; try again later.
+    LockedUntil = "LOCKED_UNTIL" => "尝试次数过多，请稍后再试",
+    /// The app user has not bound a member yet.
+    NotBound = "NOT_BOUND" => "请先绑定个人信息",
+
+    // --- quiz and scoring -------------------------------------------------
+    /// A question is malformed (empty stem or category, bad tags).
+    QuestionInvalid = "QUESTION_INVALID" => "题目格式不正确（题干、分类不能为空）",
+    /// A question has too few or too many options, or an empty one.
+    OptionsInvalid = "OPTIONS_INVALID" => "选项数量或内容不正确（单选、多选题2-6个选项，判断题2个选项）",
+    /// A question has no answer.
+    AnswerMissing = "ANSWER_MISSING" => "题目缺少答案",
+    /// The answer names an option the question does not have, or has the wrong count for its kind.
+    AnswerNotAnOption = "ANSWER_NOT_AN_OPTION" => "答案不在选项范围内，或与题型不符（单选、判断题只能有一个答案，多选题至少两个）",
+    /// Difficulty is not 1-5.
+    DifficultyInvalid = "DIFFICULTY_INVALID" => "难度应为1-5",
+    /// The bank has fewer eligible questions than a draw needs.
+    BankTooSmall = "BANK_TOO_SMALL" => "题库题目数量不足，无法组卷",
+    /// The submitted answers do not match the day's drawn questions.
+    AnswersDontMatchDraw = "ANSWERS_DONT_MATCH_DRAW" => "提交的答案与当日题目不符",
+    /// The day is outside the campaign window.
+    OutsideCampaign = "OUTSIDE_CAMPAIGN" => "不在培训活动时间内",
+    /// A scoring policy or campaign setting is inconsistent.
+    PolicyInvalid = "POLICY_INVALID" => "积分规则设置不正确",
+
+    // --- storage ----------------------------------------------------------
+    /// The storage backend failed (connection, IO); the operation had no effect.
+    Storage = "STORAGE" => "存储服务暂时不可用，请稍后重试",
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A form field, named for programs (`as_str`) and for people (`title_zh`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Field {
+    /// 姓名 / 用户姓名
+    Name,
+    /// 手机号 / 用户手机号
+    Phone,
+    /// 身份证号 / 用户身份证号
+    IdNumber,
+    /// 性别 / 用户性别
+    Gender,
+    /// 学历
+    Education,
+    /// 邮箱 / 用户邮箱
+    Email,
+    /// 部门名称
+    Department,
+    /// 职位
+    Position,
+    /// 账号
+    Username,
+    /// 密码
+    Password,
+    /// 单位名称
+    OrgName,
+    /// 所属重点县
+    County,
+    /// 统一社会信用代码
+    CreditCode,
+}
+
+impl Field {
+    /// Machine name, e.g. `"id_number"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::Phone => "phone",
+            Field::IdNumber => "id_number",
+            Field::Gender => "gender",
+            Field::Education => "education",
+            Field::Email => "email",
+            Field::Department => "department",
+            Field::Position => "position",
+            Field::Username => "username",
+            Field::Password => "password",
+            Field::OrgName => "org_name",
+            Field::County => "county",
+            Field::CreditCode => "credit_code",
+        }
+    }
+
+    /// Chinese title as it appears on forms and in the import template.
+    pub const fn title_zh(self) -> &'static str {
+        match self {
+            Field::Name => "用户姓名",
+            Field::Phone => "用户手机号",
+            Field::IdNumber => "用户身份证号",
+            Field::Gender => "用户性别",
+            Field::Education => "学历",
+            Field::Email => "用户邮箱",
+            Field::Department => "部门名称",
+            Field::Position => "职位",
+            Field::Username => "账号",
+            Field::Password => "密码",
+            Field::OrgName => "单位名称",
+            Field::County => "所属重点县",
+            Field::CreditCode => "统一社会信用代码",
+        }
+    }
+}
+
+/// One wrong field of a form: which field, which code, and the message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The field that is wrong.
+    pub field: Field,
+    /// Why, as a stable code.
+    pub code: ErrorCode,
+}
+
+impl FieldError {
+    /// A field error with the code's default message.
+    pub const fn new(field: Field, code: ErrorCode) -> Self {
+        FieldError { field, code }
+    }
+
+    /// The Chinese message: `"用户手机号：手机号应为11位中国大陆手机号码"`.
+    pub fn message(&self) -> String {
+        format!("{}：{}", self.field.title_zh(), self.code.message_zh())
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+/// Extra, code-specific detail of an [`Error`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Detail {
+    /// Every field that was wrong (for [`ErrorCode::InvalidInfo`] and form validation).
+    Fields(Vec<FieldError>),
+    /// When the lock-out ends (for [`ErrorCode::LockedUntil`]).
+    LockedUntil(DateTime<Utc>),
+    /// A short note without personal data (e.g. the backend's failure kind,
+    /// or "did you mean" suggestions).
+    Note(String),
+}
+
+/// The one error type of ccsa: a stable [`ErrorCode`] plus optional [`Detail`].
+///
+/// `Display` gives the Chinese message (with field errors or the lock-out end
+/// appended), suitable for people; [`Error::code`] is for programs.
+///
+/// ```
+/// use ccsa_core::{Error, ErrorCode, Field, FieldError};
+///
+/// let err = Error::invalid_info(vec![FieldError::new(Field::Phone, ErrorCode::PhoneInvalid)]);
+/// assert_eq!(err.code(), ErrorCode::InvalidInfo);
+/// assert_eq!(err.field_errors()[0].field, Field::Phone);
+/// assert!(err.to_string().contains("用户手机号"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Error {
+    code: ErrorCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    detail: Option<Detail>,
+}
+
+impl Error {
+    /// An error with just a code.
+    pub const fn new(code: ErrorCode) -> Self {
+        Error { code, detail: None }
+    }
+
+    /// `INVALID_INFO` listing every wrong field.
+    pub fn invalid_info(fields: Vec<FieldError>) -> Self {
+        Error {
+            code: ErrorCode::InvalidInfo,
+            detail: Some(Detail::Fields(fields)),
+        }
+    }
+
+    /// `LOCKED_UNTIL` with the moment the lock-out ends.
+    pub fn locked_until(until: DateTime<Utc>) -> Self {
+        Error {
+            code: ErrorCode::LockedUntil,
+            detail: Some(Detail::LockedUntil(until)),
+        }
+    }
+
+    /// `STORAGE` with a note describing the failure kind. The note must not
+    /// contain personal data; backends pass their error's kind, not its text.
+    pub fn storage(note: impl Into<String>) -> Self {
+        Error::new(ErrorCode::Storage).with_note(note)
+    }
+
+    /// Attaches a note (no personal data).
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.detail = Some(Detail::Note(note.into()));
+        self
+    }
+
+    /// The stable code.
+    pub const fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The detail, if any.
+    pub fn detail(&self) -> Option<&Detail> {
+        self.detail.as_ref()
+    }
+
+    /// The field errors (empty unless the detail lists fields).
+    pub fn field_errors(&self) -> &[FieldError] {
+        match &self.detail {
+            Some(Detail::Fields(f)) => f,
+            _ => &[],
+        }
+    }
+
+    /// When a `LOCKED_UNTIL` lock-out ends.
+    pub fn locked_until_time(&self) -> Option<DateTime<Utc>> {
+        match &self.detail {
+            Some(Detail::LockedUntil(t)) => Some(*t),
+            _ => None,
+        }
+    }
+
+    /// The note, if any.
+    pub fn note(&self) -> Option<&str> {
+        match &self.detail {
+            Some(Detail::Note(n)) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The full Chinese message (same as `Display`).
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl From<ErrorCode> for Error {
+    fn from(code: ErrorCode) -> Self {
+        Error::new(code)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code.message_zh())?;
+        match &self.detail {
+            None => Ok(()),
+            Some(Detail::Fields(fields)) => {
+                f.write_str("：")?;
+                for (i, fe) in fields.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("；")?;
+                    }
+                    write!(f, "{fe}")?;
+                }
+                Ok(())
+            }
+            Some(Detail::LockedUntil(t)) => {
+                let local = t.with_timezone(&crate::clock::china_offset());
+                write!(f, "（{} 后可再试）", local.format("%Y-%m-%d %H:%M"))
+            }
+            Some(Detail::Note(n)) => write!(f, "（{n}）"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_screaming_snake_and_round_trip() {
+        let mut seen = HashSet::new();
+        for &c in ErrorCode::ALL {
+            let s = c.as_str();
+            assert!(seen.insert(s), "duplicate code {s}");
+            assert!(s.chars().all(|ch| ch.is_ascii_uppercase() || ch == '_' || ch.is_ascii_digit()));
+            assert_eq!(ErrorCode::from_code(s), Some(c));
+            assert!(!c.message_zh().is_empty());
+            let json = serde_json::to_string(&c).unwrap();
+            assert_eq!(json, format!("\"{s}\""));
+        }
+        assert_eq!(ErrorCode::from_code("NOPE"), None);
+    }
+
+    #[test]
+    fn notice_reasons_have_their_codes() {
+        assert_eq!(ErrorCode::OrgNotListed.as_str(), "ORG_NOT_LISTED");
+        assert_eq!(ErrorCode::InvalidInfo.as_str(), "INVALID_INFO");
+        assert_eq!(ErrorCode::AdminAlreadyRegistered.as_str(), "ADMIN_ALREADY_REGISTERED");
+    }
+
+    #[test]
+    fn display_lists_fields_and_lockout() {
+        let e = Error::invalid_info(vec![
+            FieldError::new(Field::Name, ErrorCode::NameRequired),
+            FieldError::new(Field::Phone, ErrorCode::PhoneInvalid),
+        ]);
+        let s = e.to_string();
+        assert!(s.starts_with("填写的信息不正确或不规范："), "{s}");
+        assert!(s.contains("用户姓名：请填写姓名；用户手机号：手机号应为11位"), "{s}");
+        let t = DateTime::parse_from_rfc3339("2020-03-01T02:00:00Z").unwrap().with_timezone(&Utc);
+        let l = Error::locked_until(t);
+        assert_eq!(l.locked_until_time(), Some(t));
+        assert!(l.to_string().contains("2020-03-01 10:00"), "{l}");
+        assert_eq!(Error::storage("timeout").note(), Some("timeout"));
+    }
+}

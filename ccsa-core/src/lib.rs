@@ -1,0 +1,11 @@
+pub mod admin;
+pub mod binding;
+pub mod clock;
+pub mod directory;
+pub mod error;
+pub mod identity;
+pub mod quiz;
+pub mod ranking;
+pub mod registry;
+pub mod scoring;
+pub use error::{Detail, Error, ErrorCode, Field, FieldError, Result};

@@ -1,0 +1,16 @@
+//! The question bank and the daily quiz (题库与每日答题).
+//!
+//! Questions live in the national bank or an org's own bank. Each day a
+//! member gets a [`DailyDraw`] of N questions (default 5), reproducible from
+//! its [`DrawKey`]; mistakes come back on a spaced schedule ([`ReviewCard`]);
+//! answers are graded with [`grade`].
+
+mod draw;
+mod grading;
+mod question;
+mod review;
+
+pub use draw::{draw, DailyDraw, DrawConfig, DrawHistory, DrawKey, DrawPool, SplitMix64};
+pub use grading::{grade, Answer, Graded, GradedAnswer};
+pub use question::{BankOwner, Choices, NewQuestion, Question, QuestionId, QuestionKind, QuizQuestion, MAX_OPTIONS};
+pub use review::{ReviewCard, ReviewChange, GRADUATE_AFTER};

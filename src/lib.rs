@@ -1,0 +1,1 @@
+pub use ccsa_core::*;
