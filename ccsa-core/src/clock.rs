@@ -124,13 +124,17 @@ mod tests {
         assert_eq!(c.today(), NaiveDate::from_ymd_opt(2020, 3, 31).unwrap());
         c.advance(Duration::seconds(1));
         assert_eq!(c.today(), NaiveDate::from_ymd_opt(2020, 4, 1).unwrap());
-        let utc = ManualClock::at_rfc3339("2020-03-31T16:00:00Z").with_offset(FixedOffset::east_opt(0).unwrap());
+        let utc = ManualClock::at_rfc3339("2020-03-31T16:00:00Z")
+            .with_offset(FixedOffset::east_opt(0).unwrap());
         assert_eq!(utc.today(), NaiveDate::from_ymd_opt(2020, 3, 31).unwrap());
     }
 
     #[test]
     fn beijing_morning_is_one_am_utc() {
         let d = NaiveDate::from_ymd_opt(2020, 5, 1).unwrap();
-        assert_eq!(beijing_time(d, 9, 0).to_rfc3339(), "2020-05-01T01:00:00+00:00");
+        assert_eq!(
+            beijing_time(d, 9, 0).to_rfc3339(),
+            "2020-05-01T01:00:00+00:00"
+        );
     }
 }

@@ -436,7 +436,10 @@ mod tests {
         for &c in ErrorCode::ALL {
             let s = c.as_str();
             assert!(seen.insert(s), "duplicate code {s}");
-            assert!(s.chars().all(|ch| ch.is_ascii_uppercase() || ch == '_' || ch.is_ascii_digit()));
+            assert!(
+                s.chars()
+                    .all(|ch| ch.is_ascii_uppercase() || ch == '_' || ch.is_ascii_digit())
+            );
             assert_eq!(ErrorCode::from_code(s), Some(c));
             assert!(!c.message_zh().is_empty());
             let json = serde_json::to_string(&c).unwrap();
@@ -449,7 +452,10 @@ mod tests {
     fn notice_reasons_have_their_codes() {
         assert_eq!(ErrorCode::OrgNotListed.as_str(), "ORG_NOT_LISTED");
         assert_eq!(ErrorCode::InvalidInfo.as_str(), "INVALID_INFO");
-        assert_eq!(ErrorCode::AdminAlreadyRegistered.as_str(), "ADMIN_ALREADY_REGISTERED");
+        assert_eq!(
+            ErrorCode::AdminAlreadyRegistered.as_str(),
+            "ADMIN_ALREADY_REGISTERED"
+        );
     }
 
     #[test]
@@ -460,8 +466,13 @@ mod tests {
         ]);
         let s = e.to_string();
         assert!(s.starts_with("填写的信息不正确或不规范："), "{s}");
-        assert!(s.contains("用户姓名：请填写姓名；用户手机号：手机号应为11位"), "{s}");
-        let t = DateTime::parse_from_rfc3339("2020-03-01T02:00:00Z").unwrap().with_timezone(&Utc);
+        assert!(
+            s.contains("用户姓名：请填写姓名；用户手机号：手机号应为11位"),
+            "{s}"
+        );
+        let t = DateTime::parse_from_rfc3339("2020-03-01T02:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         let l = Error::locked_until(t);
         assert_eq!(l.locked_until_time(), Some(t));
         assert!(l.to_string().contains("2020-03-01 10:00"), "{l}");

@@ -8,7 +8,7 @@ mod password;
 mod seat;
 mod session;
 
-pub use password::{check_strength, hash_password, verify_password, OWASP_PARAMS};
 pub(crate) use password::decoy_hash;
+pub use password::{OWASP_PARAMS, check_strength, hash_password, verify_password};
 pub use seat::{AdminId, AdminRegistration, AdminSeat, NewAdmin, Username, ValidRegistration};
-pub use session::{AdminContext, AdminSession, SessionToken, TokenDigest, SESSION_TTL};
+pub use session::{AdminContext, AdminSession, SESSION_TTL, SessionToken, TokenDigest};

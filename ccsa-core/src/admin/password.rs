@@ -9,7 +9,11 @@ pub const OWASP_PARAMS: (u32, u32, u32) = (19_456, 2, 1);
 
 fn hasher() -> Argon2<'static> {
     let (m, t, p) = OWASP_PARAMS;
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(m, t, p, None).expect("static params are valid"))
+    Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(m, t, p, None).expect("static params are valid"),
+    )
 }
 
 /// Checks the password rules: 8-128 characters, at least one letter and one digit.
@@ -19,7 +23,11 @@ pub fn check_strength(password: &str) -> Result<()> {
         && password.chars().any(|c| c.is_ascii_alphabetic())
         && password.chars().any(|c| c.is_ascii_digit())
         && !password.chars().any(char::is_control);
-    if ok { Ok(()) } else { Err(ErrorCode::PasswordWeak.into()) }
+    if ok {
+        Ok(())
+    } else {
+        Err(ErrorCode::PasswordWeak.into())
+    }
 }
 
 /// Hashes a password with argon2id and the given 16-byte salt, returning the
@@ -53,7 +61,8 @@ pub fn verify_password(phc: &str, password: &str) -> bool {
 /// A fixed PHC string of the same cost, verified against when the login name
 /// is unknown so that both answers take the same time.
 pub(crate) fn decoy_hash() -> &'static str {
-    static DECOY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| hash_password("decoy-password-0", [0x5a; 16]));
+    static DECOY: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| hash_password("decoy-password-0", [0x5a; 16]));
     &DECOY
 }
 
@@ -65,7 +74,11 @@ mod tests {
     fn strength_rules() {
         assert!(check_strength("abcdefg1").is_ok());
         for weak in ["abc1", "abcdefgh", "12345678", &"a1".repeat(65)] {
-            assert_eq!(check_strength(weak).unwrap_err().code(), ErrorCode::PasswordWeak, "{weak}");
+            assert_eq!(
+                check_strength(weak).unwrap_err().code(),
+                ErrorCode::PasswordWeak,
+                "{weak}"
+            );
         }
     }
 
@@ -76,6 +89,10 @@ mod tests {
         assert!(verify_password(&phc, "Passw0rd!"));
         assert!(!verify_password(&phc, "Passw0rd?"));
         assert!(!verify_password("not a phc", "Passw0rd!"));
-        assert_ne!(phc, hash_password("Passw0rd!", [2; 16]), "salt changes the hash");
+        assert_ne!(
+            phc,
+            hash_password("Passw0rd!", [2; 16]),
+            "salt changes the hash"
+        );
     }
 }

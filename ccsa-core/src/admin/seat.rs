@@ -29,11 +29,17 @@ pub struct Username(String);
 impl Username {
     /// Validates and lowercases a login name.
     pub fn parse(input: &str) -> Result<Username> {
-        let s = crate::identity::fold_width(input).trim().to_ascii_lowercase();
+        let s = crate::identity::fold_width(input)
+            .trim()
+            .to_ascii_lowercase();
         let ok = (4..=32).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_alphabetic())
             && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if ok { Ok(Username(s)) } else { Err(ErrorCode::UsernameInvalid.into()) }
+        if ok {
+            Ok(Username(s))
+        } else {
+            Err(ErrorCode::UsernameInvalid.into())
+        }
     }
     /// The lowercase login name.
     pub fn as_str(&self) -> &str {
@@ -99,20 +105,42 @@ impl AdminRegistration {
             }
         };
         let org_name = crate::registry::parse_org_name(&self.org_name);
-        field(Field::OrgName, org_name.as_ref().map(|_| ()).map_err(Clone::clone));
-        let credit_code = match self.credit_code.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        field(
+            Field::OrgName,
+            org_name.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        let credit_code = match self
+            .credit_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(c) => {
                 let r = crate::identity::CreditCode::parse(c);
-                field(Field::CreditCode, r.as_ref().map(|_| ()).map_err(Clone::clone));
+                field(
+                    Field::CreditCode,
+                    r.as_ref().map(|_| ()).map_err(Clone::clone),
+                );
                 r.ok()
             }
             None => None,
         };
         let real_name = PersonName::parse(&self.real_name);
-        field(Field::Name, real_name.as_ref().map(|_| ()).map_err(Clone::clone));
+        field(
+            Field::Name,
+            real_name.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
         let phone = Phone::parse(&self.phone);
-        field(Field::Phone, phone.as_ref().map(|_| ()).map_err(Clone::clone));
-        let email = match self.email.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        field(
+            Field::Phone,
+            phone.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
+        let email = match self
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             Some(e) => {
                 let r = Email::parse(e);
                 field(Field::Email, r.as_ref().map(|_| ()).map_err(Clone::clone));
@@ -121,18 +149,23 @@ impl AdminRegistration {
             None => None,
         };
         let username = Username::parse(&self.username);
-        field(Field::Username, username.as_ref().map(|_| ()).map_err(Clone::clone));
+        field(
+            Field::Username,
+            username.as_ref().map(|_| ()).map_err(Clone::clone),
+        );
         field(Field::Password, password::check_strength(&self.password));
         match (org_name, real_name, phone, username) {
-            (Ok(org_name), Ok(real_name), Ok(phone), Ok(username)) if errs.is_empty() => Ok(ValidRegistration {
-                org_name,
-                credit_code,
-                real_name,
-                phone,
-                email,
-                username,
-                password: self.password.clone(),
-            }),
+            (Ok(org_name), Ok(real_name), Ok(phone), Ok(username)) if errs.is_empty() => {
+                Ok(ValidRegistration {
+                    org_name,
+                    credit_code,
+                    real_name,
+                    phone,
+                    email,
+                    username,
+                    password: self.password.clone(),
+                })
+            }
             _ => Err(Error::invalid_info(errs)),
         }
     }
@@ -181,7 +214,10 @@ pub struct AdminSeat {
 
 impl fmt::Debug for AdminSeat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AdminSeat").field("id", &self.id).field("admin", &self.admin).finish()
+        f.debug_struct("AdminSeat")
+            .field("id", &self.id)
+            .field("admin", &self.admin)
+            .finish()
     }
 }
 
@@ -248,6 +284,9 @@ mod tests {
             registered_at: DateTime::UNIX_EPOCH,
         };
         let s = format!("{a:?} {}", serde_json::to_string(&a).unwrap());
-        assert!(!s.contains("13800138000") && !s.contains("小五") && !s.contains("argon2"), "{s}");
+        assert!(
+            !s.contains("13800138000") && !s.contains("小五") && !s.contains("argon2"),
+            "{s}"
+        );
     }
 }

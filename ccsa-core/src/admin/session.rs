@@ -106,7 +106,10 @@ mod tests {
         let t = SessionToken::from_random([9; 32]);
         assert_eq!(t.expose().len(), 43);
         assert_eq!(format!("{t:?}"), "SessionToken(***)");
-        assert_eq!(t.digest(), SessionToken::from_client(&format!(" {} ", t.expose())).digest());
+        assert_eq!(
+            t.digest(),
+            SessionToken::from_client(&format!(" {} ", t.expose())).digest()
+        );
         assert_ne!(t.digest(), SessionToken::from_random([8; 32]).digest());
     }
 }

@@ -60,7 +60,10 @@ pub struct Lockout {
 
 impl Default for Lockout {
     fn default() -> Self {
-        Lockout { max_failures: 5, window: Duration::hours(1) }
+        Lockout {
+            max_failures: 5,
+            window: Duration::hours(1),
+        }
     }
 }
 
@@ -72,9 +75,17 @@ impl Lockout {
 
     /// Given failure times (any order) for one key, when the key unlocks, or
     /// `None` if an attempt is allowed now.
-    pub fn locked_until(&self, failures: &[DateTime<Utc>], now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    pub fn locked_until(
+        &self,
+        failures: &[DateTime<Utc>],
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
         let start = self.window_start(now);
-        let mut recent: Vec<_> = failures.iter().copied().filter(|t| *t > start && *t <= now).collect();
+        let mut recent: Vec<_> = failures
+            .iter()
+            .copied()
+            .filter(|t| *t > start && *t <= now)
+            .collect();
         let max = self.max_failures as usize;
         if recent.len() < max {
             return None;

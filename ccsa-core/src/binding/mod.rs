@@ -33,7 +33,11 @@ impl AppUserId {
     /// ```
     pub fn parse(s: &str) -> Result<AppUserId> {
         let ok = (1..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_graphic());
-        if ok { Ok(AppUserId(s.to_string())) } else { Err(ErrorCode::TextInvalid.into()) }
+        if ok {
+            Ok(AppUserId(s.to_string()))
+        } else {
+            Err(ErrorCode::TextInvalid.into())
+        }
     }
     /// The id.
     pub fn as_str(&self) -> &str {

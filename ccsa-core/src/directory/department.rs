@@ -37,7 +37,10 @@ pub struct DepartmentName(String);
 impl DepartmentName {
     /// Validates a department name (`TEXT_INVALID` when empty or too long).
     pub fn parse(input: &str) -> Result<DepartmentName> {
-        let s = fold_width(input).split_whitespace().collect::<Vec<_>>().join(" ");
+        let s = fold_width(input)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let n = s.chars().count();
         if n == 0 || n > 50 || s.chars().any(char::is_control) {
             return Err(ErrorCode::TextInvalid.into());

@@ -1,8 +1,8 @@
 //! Members (人员): the trainees an admin adds to the org.
 
-use super::{Department, DeptId, DepartmentName};
+use super::{Department, DepartmentName, DeptId};
 use crate::error::{Field, FieldError};
-use crate::identity::{fold_width, Education, Email, Gender, IdNumber, PersonName, Phone};
+use crate::identity::{Education, Email, Gender, IdNumber, PersonName, Phone, fold_width};
 use crate::registry::OrgId;
 use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -66,9 +66,15 @@ impl MemberForm {
     /// assert_eq!(m.department, Some(DeptId(1)));
     /// # Ok::<(), ccsa_core::Error>(())
     /// ```
-    pub fn validate(&self, today: NaiveDate, departments: &[Department]) -> std::result::Result<NewMember, Vec<FieldError>> {
+    pub fn validate(
+        &self,
+        today: NaiveDate,
+        departments: &[Department],
+    ) -> std::result::Result<NewMember, Vec<FieldError>> {
         let mut errs = Vec::new();
-        let name = PersonName::parse(&self.name).map_err(|e| errs.push(FieldError::new(Field::Name, e.code()))).ok();
+        let name = PersonName::parse(&self.name)
+            .map_err(|e| errs.push(FieldError::new(Field::Name, e.code())))
+            .ok();
         let department = if self.department.trim().is_empty() {
             Some(None)
         } else {
@@ -76,7 +82,10 @@ impl MemberForm {
                 Ok(n) => match departments.iter().find(|d| d.name == n) {
                     Some(d) => Some(Some(d.id)),
                     None => {
-                        errs.push(FieldError::new(Field::Department, ErrorCode::DepartmentNotFound));
+                        errs.push(FieldError::new(
+                            Field::Department,
+                            ErrorCode::DepartmentNotFound,
+                        ));
                         None
                     }
                 },
@@ -111,11 +120,16 @@ impl MemberForm {
                 }
             }
         };
-        let phone = Phone::parse(&self.phone).map_err(|e| errs.push(FieldError::new(Field::Phone, e.code()))).ok();
+        let phone = Phone::parse(&self.phone)
+            .map_err(|e| errs.push(FieldError::new(Field::Phone, e.code())))
+            .ok();
         let email = if self.email.trim().is_empty() {
             Some(None)
         } else {
-            Email::parse(&self.email).map(Some).map_err(|e| errs.push(FieldError::new(Field::Email, e.code()))).ok()
+            Email::parse(&self.email)
+                .map(Some)
+                .map_err(|e| errs.push(FieldError::new(Field::Email, e.code())))
+                .ok()
         };
         let education = if self.education.trim().is_empty() {
             Some(None)
@@ -126,18 +140,36 @@ impl MemberForm {
                 .ok()
         };
         match (name, department, id_number, gender, phone, email, education) {
-            (Some(name), Some(department), Some(id_number), Some(gender), Some(phone), Some(email), Some(education))
-                if errs.is_empty() =>
-            {
-                Ok(NewMember { name, department, position, gender, id_number, phone, email, education })
-            }
+            (
+                Some(name),
+                Some(department),
+                Some(id_number),
+                Some(gender),
+                Some(phone),
+                Some(email),
+                Some(education),
+            ) if errs.is_empty() => Ok(NewMember {
+                name,
+                department,
+                position,
+                gender,
+                id_number,
+                phone,
+                email,
+                education,
+            }),
             _ => Err(errs),
         }
     }
 
     /// Like [`MemberForm::validate`] but as one `INVALID_INFO` error (for the add form).
-    pub fn validate_or_error(&self, today: NaiveDate, departments: &[Department]) -> Result<NewMember> {
-        self.validate(today, departments).map_err(Error::invalid_info)
+    pub fn validate_or_error(
+        &self,
+        today: NaiveDate,
+        departments: &[Department],
+    ) -> Result<NewMember> {
+        self.validate(today, departments)
+            .map_err(Error::invalid_info)
     }
 }
 
@@ -181,7 +213,11 @@ mod tests {
     use super::*;
 
     fn depts() -> Vec<Department> {
-        vec![Department { id: DeptId(3), org: OrgId(1), name: DepartmentName::parse("一车间").unwrap() }]
+        vec![Department {
+            id: DeptId(3),
+            org: OrgId(1),
+            name: DepartmentName::parse("一车间").unwrap(),
+        }]
     }
     fn today() -> NaiveDate {
         "2020-03-24".parse().unwrap()
@@ -204,7 +240,12 @@ mod tests {
         let m = ok_form().validate(today(), &depts()).unwrap();
         assert_eq!(m.gender, Gender::Female);
         assert_eq!(m.department, Some(DeptId(3)));
-        let m = MemberForm { department: "".into(), ..ok_form() }.validate(today(), &depts()).unwrap();
+        let m = MemberForm {
+            department: "".into(),
+            ..ok_form()
+        }
+        .validate(today(), &depts())
+        .unwrap();
         assert_eq!(m.department, None);
     }
 
@@ -234,15 +275,28 @@ mod tests {
                 (Field::Education, ErrorCode::EducationUnknown),
             ]
         );
-        let e = MemberForm { gender: "x".into(), ..ok_form() }.validate_or_error(today(), &depts()).unwrap_err();
+        let e = MemberForm {
+            gender: "x".into(),
+            ..ok_form()
+        }
+        .validate_or_error(today(), &depts())
+        .unwrap_err();
         assert_eq!(e.field_errors()[0].code, ErrorCode::GenderInvalid);
     }
 
     #[test]
     fn serialized_member_is_masked() {
-        let m = Member { id: MemberId(1), org: OrgId(1), details: ok_form().validate(today(), &depts()).unwrap(), created_at: DateTime::UNIX_EPOCH };
+        let m = Member {
+            id: MemberId(1),
+            org: OrgId(1),
+            details: ok_form().validate(today(), &depts()).unwrap(),
+            created_at: DateTime::UNIX_EPOCH,
+        };
         let s = serde_json::to_string(&m).unwrap();
-        assert!(!s.contains("13800138000") && !s.contains("11010519491231002X") && !s.contains("王五"), "{s}");
+        assert!(
+            !s.contains("13800138000") && !s.contains("11010519491231002X") && !s.contains("王五"),
+            "{s}"
+        );
         assert!(s.contains("138****8000"), "{s}");
     }
 }

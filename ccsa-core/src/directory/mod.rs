@@ -10,4 +10,4 @@ mod department;
 mod member;
 
 pub use department::{Department, DepartmentDeletion, DepartmentName, DeptId, NO_DEPARTMENT};
-pub use member::{Member, MemberForm, MemberId, NewMember, MAX_POSITION_CHARS};
+pub use member::{MAX_POSITION_CHARS, Member, MemberForm, MemberId, NewMember};

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// An enterprise's 18-character unified social credit code, with its
 /// GB 32100-2015 check character verified (alphabet without I, O, S, V, Z;
@@ -48,7 +50,11 @@ impl CreditCode {
             && b[2..8].iter().all(u8::is_ascii_digit)
             && b.iter().all(|c| value(*c).is_some())
             && check_char(&b[..17]) == Some(b[17]);
-        if ok { Ok(CreditCode(s)) } else { Err(ErrorCode::CreditCodeInvalid.into()) }
+        if ok {
+            Ok(CreditCode(s))
+        } else {
+            Err(ErrorCode::CreditCodeInvalid.into())
+        }
     }
 
     /// The code.
@@ -94,8 +100,18 @@ mod tests {
             assert!(CreditCode::parse(ok).is_ok(), "{ok}");
         }
         assert!(CreditCode::parse("91350100m000100y43").is_ok());
-        for bad in ["", "91350100M000100Y4", "91350100M000100Y44", "91350100I000100Y43", "91AB0100M000100Y43"] {
-            assert_eq!(CreditCode::parse(bad).unwrap_err().code(), ErrorCode::CreditCodeInvalid, "{bad}");
+        for bad in [
+            "",
+            "91350100M000100Y4",
+            "91350100M000100Y44",
+            "91350100I000100Y43",
+            "91AB0100M000100Y43",
+        ] {
+            assert_eq!(
+                CreditCode::parse(bad).unwrap_err().code(),
+                ErrorCode::CreditCodeInvalid,
+                "{bad}"
+            );
         }
     }
 

@@ -1,6 +1,6 @@
 //! Resident ID number (居民身份证号码), GB 11643-1999.
 
-use super::{fold_width, mask_middle, masked_output, Gender};
+use super::{Gender, fold_width, mask_middle, masked_output};
 use crate::{ErrorCode, Result};
 use chrono::{Datelike, NaiveDate};
 
@@ -97,7 +97,10 @@ impl IdNumber {
             .collect::<String>()
             .to_ascii_uppercase();
         if let Some((int, frac)) = s.split_once('.') {
-            if !frac.is_empty() && frac.chars().all(|c| c == '0') && int.chars().all(|c| c.is_ascii_digit()) {
+            if !frac.is_empty()
+                && frac.chars().all(|c| c == '0')
+                && int.chars().all(|c| c.is_ascii_digit())
+            {
                 s = int.to_string();
             } else {
                 return Err(ErrorCode::IdNumberCharset.into());
@@ -143,7 +146,8 @@ impl IdNumber {
             return Err(ErrorCode::IdNumberRegion.into());
         }
         let num = |r: std::ops::Range<usize>| -> u32 {
-            b[r].iter().fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'))
+            b[r].iter()
+                .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'))
         };
         let birth = NaiveDate::from_ymd_opt(num(6..10) as i32, num(10..12), num(12..14));
         let birth_ok = matches!(birth, Some(d) if d <= today && d.year() >= 1850);
@@ -185,7 +189,11 @@ impl IdNumber {
 
     /// Gender encoded in digit 17 (odd: male, even: female).
     pub fn gender(&self) -> Gender {
-        if (self.0.as_bytes()[16] - b'0') % 2 == 1 { Gender::Male } else { Gender::Female }
+        if (self.0.as_bytes()[16] - b'0') % 2 == 1 {
+            Gender::Male
+        } else {
+            Gender::Female
+        }
     }
 
     /// The two-digit province-level region code.
@@ -208,8 +216,17 @@ mod tests {
 
     #[test]
     fn accepts_the_standard_example_and_normalises() {
-        for s in ["11010519491231002X", "11010519491231002x", "１１０１０５１９４９１２３１００２ｘ", " 110105 19491231 002X "] {
-            assert_eq!(IdNumber::parse(s, today()).unwrap().expose(), "11010519491231002X", "{s}");
+        for s in [
+            "11010519491231002X",
+            "11010519491231002x",
+            "１１０１０５１９４９１２３１００２ｘ",
+            " 110105 19491231 002X ",
+        ] {
+            assert_eq!(
+                IdNumber::parse(s, today()).unwrap().expose(),
+                "11010519491231002X",
+                "{s}"
+            );
         }
     }
 
@@ -258,13 +275,23 @@ mod tests {
         assert_eq!(id.region_code(), "11");
         assert_eq!(format!("{id}"), "110***********002X");
         assert_eq!(format!("{id:?}"), "IdNumber(110***********002X)");
-        assert_eq!(serde_json::to_string(&id).unwrap(), "\"110***********002X\"");
+        assert_eq!(
+            serde_json::to_string(&id).unwrap(),
+            "\"110***********002X\""
+        );
         assert_eq!(IdNumber::from_trusted(id.expose()).unwrap(), id);
     }
 
     /// Builds a valid ID from generated parts.
     pub(crate) fn arb_id() -> impl Strategy<Value = String> {
-        (prop::sample::select(REGIONS.to_vec()), 0u32..10_000, 1930i32..2005, 1u32..=12, 1u32..=28, 0u32..1000)
+        (
+            prop::sample::select(REGIONS.to_vec()),
+            0u32..10_000,
+            1930i32..2005,
+            1u32..=12,
+            1u32..=28,
+            0u32..1000,
+        )
             .prop_map(|(r, area, y, m, d, seq)| {
                 let mut s = format!("{r:02}{area:04}{y:04}{m:02}{d:02}{seq:03}");
                 let c = check_char(s.as_bytes());

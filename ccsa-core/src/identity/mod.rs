@@ -26,6 +26,17 @@ mod profile;
 
 pub use credit_code::CreditCode;
 pub use id_number::IdNumber;
+/// The ISO 7064 MOD 11-2 check character of 17 ASCII digits (for
+/// generating test data); `None` for any other input.
+///
+/// ```
+/// assert_eq!(ccsa_core::identity::id_check_char(b"11010519491231002"), Some(b'X'));
+/// assert_eq!(ccsa_core::identity::id_check_char(b"1101051949123100"), None);
+/// ```
+pub fn id_check_char(first17: &[u8]) -> Option<u8> {
+    (first17.len() == 17 && first17.iter().all(u8::is_ascii_digit))
+        .then(|| id_number::check_char(first17))
+}
 pub use name::PersonName;
 pub use phone::Phone;
 pub use profile::{Education, Email, Gender};
@@ -52,7 +63,13 @@ pub(crate) fn mask_middle(s: &str, keep_start: usize, keep_end: usize) -> String
     }
     s.chars()
         .enumerate()
-        .map(|(i, c)| if i < keep_start || i >= n - keep_end { c } else { '*' })
+        .map(|(i, c)| {
+            if i < keep_start || i >= n - keep_end {
+                c
+            } else {
+                '*'
+            }
+        })
         .collect()
 }
 

@@ -31,11 +31,17 @@ pub struct PersonName(String);
 masked_output!(PersonName);
 
 fn is_zero_width(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
 }
 
 fn is_lookalike_dot(c: char) -> bool {
-    matches!(c, '•' | '・' | '．' | '‧' | '.' | '\u{2219}' | '\u{22C5}' | '\u{FF65}' | '·')
+    matches!(
+        c,
+        '•' | '・' | '．' | '‧' | '.' | '\u{2219}' | '\u{22C5}' | '\u{FF65}' | '·'
+    )
 }
 
 impl PersonName {
@@ -70,7 +76,30 @@ impl PersonName {
         if out.chars().count() > MAX_NAME_CHARS {
             return Err(ErrorCode::NameTooLong.into());
         }
-        if out.chars().any(|c| matches!(c, '<' | '>' | '"' | '\\' | '/' | ';' | '=' | '@' | '#' | '$' | '%' | '&' | '*' | '?' | '!' | '|' | '{' | '}' | '[' | ']')) {
+        if out.chars().any(|c| {
+            matches!(
+                c,
+                '<' | '>'
+                    | '"'
+                    | '\\'
+                    | '/'
+                    | ';'
+                    | '='
+                    | '@'
+                    | '#'
+                    | '$'
+                    | '%'
+                    | '&'
+                    | '*'
+                    | '?'
+                    | '!'
+                    | '|'
+                    | '{'
+                    | '}'
+                    | '['
+                    | ']'
+            )
+        }) {
             return Err(ErrorCode::NameInvalidChar.into());
         }
         Ok(PersonName(out))
@@ -109,10 +138,22 @@ mod tests {
         assert_eq!(PersonName::parse("  张三 ").unwrap().expose(), "张三");
         assert_eq!(PersonName::parse("张\u{200D}三").unwrap().expose(), "张三");
         for dot in ["•", "・", "．", "‧", ".", "·"] {
-            assert_eq!(PersonName::parse(&format!("买买提{dot}艾力")).unwrap().expose(), "买买提·艾力");
+            assert_eq!(
+                PersonName::parse(&format!("买买提{dot}艾力"))
+                    .unwrap()
+                    .expose(),
+                "买买提·艾力"
+            );
         }
-        assert_eq!(PersonName::parse("John   Smith").unwrap().expose(), "John Smith");
-        assert!(PersonName::parse("john smith").unwrap().matches(&PersonName::parse("JOHN SMITH").unwrap()));
+        assert_eq!(
+            PersonName::parse("John   Smith").unwrap().expose(),
+            "John Smith"
+        );
+        assert!(
+            PersonName::parse("john smith")
+                .unwrap()
+                .matches(&PersonName::parse("JOHN SMITH").unwrap())
+        );
     }
 
     #[test]

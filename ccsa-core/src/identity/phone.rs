@@ -43,7 +43,11 @@ impl Phone {
             && b.iter().all(u8::is_ascii_digit)
             && b[0] == b'1'
             && (b'3'..=b'9').contains(&b[1]);
-        if ok { Ok(Phone(s)) } else { Err(ErrorCode::PhoneInvalid.into()) }
+        if ok {
+            Ok(Phone(s))
+        } else {
+            Err(ErrorCode::PhoneInvalid.into())
+        }
     }
 
     /// The raw 11 digits. Personal information: do not log or display.
@@ -64,17 +68,42 @@ mod tests {
 
     #[test]
     fn normalises_prefixes_and_separators() {
-        for s in ["13800138000", "138 0013 8000", "138-0013-8000", "+8613800138000", "8613800138000", "１３８００１３８０００", "+86 138 0013 8000"] {
+        for s in [
+            "13800138000",
+            "138 0013 8000",
+            "138-0013-8000",
+            "+8613800138000",
+            "8613800138000",
+            "１３８００１３８０００",
+            "+86 138 0013 8000",
+        ] {
             assert_eq!(Phone::parse(s).unwrap().expose(), "13800138000", "{s}");
         }
     }
 
     #[test]
     fn rejects_bad_numbers() {
-        assert_eq!(Phone::parse("").unwrap_err().code(), ErrorCode::PhoneRequired);
-        assert_eq!(Phone::parse(" - ").unwrap_err().code(), ErrorCode::PhoneRequired);
-        for s in ["12345678901", "1380013800", "138001380001", "23800138000", "1380013800a", "+85213800138000"] {
-            assert_eq!(Phone::parse(s).unwrap_err().code(), ErrorCode::PhoneInvalid, "{s}");
+        assert_eq!(
+            Phone::parse("").unwrap_err().code(),
+            ErrorCode::PhoneRequired
+        );
+        assert_eq!(
+            Phone::parse(" - ").unwrap_err().code(),
+            ErrorCode::PhoneRequired
+        );
+        for s in [
+            "12345678901",
+            "1380013800",
+            "138001380001",
+            "23800138000",
+            "1380013800a",
+            "+85213800138000",
+        ] {
+            assert_eq!(
+                Phone::parse(s).unwrap_err().code(),
+                ErrorCode::PhoneInvalid,
+                "{s}"
+            );
         }
     }
 

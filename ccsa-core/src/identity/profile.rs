@@ -111,7 +111,9 @@ impl Education {
             "博士" | "博士研究生" => Education::Doctorate,
             "硕士" | "硕士研究生" => Education::Master,
             "本科" | "大学本科" | "大本" => Education::Bachelor,
-            "专科(大专)" | "专科" | "大专" | "专科（大专）" | "大学专科" => Education::JuniorCollege,
+            "专科(大专)" | "专科" | "大专" | "专科（大专）" | "大学专科" => {
+                Education::JuniorCollege
+            }
             "高中" => Education::HighSchool,
             "中专" | "技校" | "职高" => Education::SecondaryVocational,
             "初中" => Education::JuniorHigh,
@@ -171,7 +173,11 @@ impl Email {
                 }
                 None => false,
             };
-        if ok { Ok(Email(s)) } else { Err(ErrorCode::EmailInvalid.into()) }
+        if ok {
+            Ok(Email(s))
+        } else {
+            Err(ErrorCode::EmailInvalid.into())
+        }
     }
 
     /// The address.
@@ -188,7 +194,10 @@ mod tests {
     fn genders() {
         assert_eq!(Gender::parse("男").unwrap(), Gender::Male);
         assert_eq!(Gender::parse("Ｆ").unwrap(), Gender::Female);
-        assert_eq!(Gender::parse("未知").unwrap_err().code(), ErrorCode::GenderInvalid);
+        assert_eq!(
+            Gender::parse("未知").unwrap_err().code(),
+            ErrorCode::GenderInvalid
+        );
     }
 
     #[test]
@@ -196,14 +205,23 @@ mod tests {
         for e in Education::ALL {
             assert_eq!(Education::parse(e.as_zh()).unwrap(), e);
         }
-        assert_eq!(Education::parse("研究生").unwrap_err().code(), ErrorCode::EducationUnknown);
+        assert_eq!(
+            Education::parse("研究生").unwrap_err().code(),
+            ErrorCode::EducationUnknown
+        );
     }
 
     #[test]
     fn emails() {
         assert!(Email::parse("x@y.cn").is_ok());
-        for bad in ["", "x", "x@", "@y.cn", "x@y", "x y@z.cn", "x@@y.cn", "x@y..cn"] {
-            assert_eq!(Email::parse(bad).unwrap_err().code(), ErrorCode::EmailInvalid, "{bad}");
+        for bad in [
+            "", "x", "x@", "@y.cn", "x@y", "x y@z.cn", "x@@y.cn", "x@y..cn",
+        ] {
+            assert_eq!(
+                Email::parse(bad).unwrap_err().code(),
+                ErrorCode::EmailInvalid,
+                "{bad}"
+            );
         }
     }
 }

@@ -50,7 +50,11 @@ pub struct DrawConfig {
 
 impl Default for DrawConfig {
     fn default() -> Self {
-        DrawConfig { per_day: 5, fresh_days: 30, max_reviews: 2 }
+        DrawConfig {
+            per_day: 5,
+            fresh_days: 30,
+            max_reviews: 2,
+        }
     }
 }
 
@@ -106,7 +110,11 @@ impl DrawPool {
         let mut sorted = ids.clone();
         sorted.sort_unstable();
         sorted.dedup();
-        DrawPool { ids, ranges, sorted }
+        DrawPool {
+            ids,
+            ranges,
+            sorted,
+        }
     }
 
     /// Number of questions.
@@ -148,6 +156,53 @@ pub struct DailyDraw {
     pub reviews: u8,
 }
 
+/// A small open-addressing set of question ids (linear probing, load ≤ 1/2),
+/// built once per draw: cheaper than sorting the history.
+struct SeenSet {
+    table: Vec<i64>,
+    mask: usize,
+}
+
+impl SeenSet {
+    const EMPTY: i64 = i64::MIN;
+
+    fn new(ids: impl Iterator<Item = QuestionId> + Clone) -> SeenSet {
+        let n = ids.clone().count();
+        let cap = (2 * n).next_power_of_two().max(8);
+        let mut s = SeenSet {
+            table: vec![Self::EMPTY; cap],
+            mask: cap - 1,
+        };
+        for q in ids {
+            let mut i = Self::slot(q.0) & s.mask;
+            while s.table[i] != Self::EMPTY && s.table[i] != q.0 {
+                i = (i + 1) & s.mask;
+            }
+            s.table[i] = q.0;
+        }
+        s
+    }
+
+    #[inline]
+    fn slot(id: i64) -> usize {
+        (id as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(20) as usize
+    }
+
+    #[inline]
+    fn contains(&self, q: QuestionId) -> bool {
+        let mut i = Self::slot(q.0) & self.mask;
+        loop {
+            match self.table[i] {
+                Self::EMPTY => return false,
+                v if v == q.0 => return true,
+                _ => i = (i + 1) & self.mask,
+            }
+        }
+    }
+}
+
 #[inline]
 fn mix(mut z: u64) -> u64 {
     z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -185,7 +240,9 @@ impl DrawKey {
     /// The stream this key defines (step 1 of the rule).
     pub fn stream(&self) -> SplitMix64 {
         let day = self.day.num_days_from_ce() as u64;
-        SplitMix64::new(mix(mix(mix(self.seed ^ self.member.0 as u64) ^ day) ^ self.bank_revision))
+        SplitMix64::new(mix(
+            mix(mix(self.seed ^ self.member.0 as u64) ^ day) ^ self.bank_revision
+        ))
     }
 }
 
@@ -204,7 +261,12 @@ impl DrawKey {
 /// assert_eq!(d, draw(&pool, &key, DrawHistory::default(), &DrawConfig::default())?); // reproducible
 /// # Ok::<(), ccsa_core::Error>(())
 /// ```
-pub fn draw(pool: &DrawPool, key: &DrawKey, history: DrawHistory<'_>, config: &DrawConfig) -> Result<DailyDraw> {
+pub fn draw(
+    pool: &DrawPool,
+    key: &DrawKey,
+    history: DrawHistory<'_>,
+    config: &DrawConfig,
+) -> Result<DailyDraw> {
     let n = usize::from(config.per_day);
     if n == 0 || pool.len() < n {
         return Err(ErrorCode::BankTooSmall.into());
@@ -214,15 +276,14 @@ pub fn draw(pool: &DrawPool, key: &DrawKey, history: DrawHistory<'_>, config: &D
 
     // Questions seen within the freshness window (excluding today).
     let cutoff = key.day - chrono::Duration::days(i64::from(config.fresh_days));
-    let mut seen: Vec<QuestionId> = history
-        .recent
-        .iter()
-        .filter(|(_, d)| *d > cutoff && *d < key.day)
-        .map(|(q, _)| *q)
-        .collect();
-    seen.sort_unstable();
-    seen.dedup();
-    let is_seen = |q: QuestionId| seen.binary_search(&q).is_ok();
+    let seen = SeenSet::new(
+        history
+            .recent
+            .iter()
+            .filter(|(_, d)| *d > cutoff && *d < key.day)
+            .map(|(q, _)| *q),
+    );
+    let is_seen = |q: QuestionId| seen.contains(q);
 
     // 2. reviews
     let mut reviews = 0u8;
@@ -256,7 +317,9 @@ pub fn draw(pool: &DrawPool, key: &DrawKey, history: DrawHistory<'_>, config: &D
             }
             if picked.is_none() {
                 let off = rng.below(len);
-                picked = (0..len).map(|i| pool.ids[lo + (off + i) % len]).find(|q| !is_seen(*q) && !chosen.contains(q));
+                picked = (0..len)
+                    .map(|i| pool.ids[lo + (off + i) % len])
+                    .find(|q| !is_seen(*q) && !chosen.contains(q));
             }
             if let Some(q) = picked {
                 chosen.push(q);
@@ -276,7 +339,12 @@ pub fn draw(pool: &DrawPool, key: &DrawKey, history: DrawHistory<'_>, config: &D
     if chosen.len() < n {
         let tiebreak = rng.next_u64();
         let last_seen = |q: QuestionId| {
-            history.recent.iter().filter(|(r, d)| *r == q && *d < key.day).map(|(_, d)| *d).max()
+            history
+                .recent
+                .iter()
+                .filter(|(r, d)| *r == q && *d < key.day)
+                .map(|(_, d)| *d)
+                .max()
         };
         let mut rest: Vec<(Option<NaiveDate>, u64, QuestionId)> = pool
             .sorted
@@ -297,7 +365,11 @@ pub fn draw(pool: &DrawPool, key: &DrawKey, history: DrawHistory<'_>, config: &D
         let j = rng.below(i + 1);
         chosen.swap(i, j);
     }
-    Ok(DailyDraw { key: *key, questions: chosen, reviews })
+    Ok(DailyDraw {
+        key: *key,
+        questions: chosen,
+        reviews,
+    })
 }
 
 #[cfg(test)]
@@ -306,13 +378,25 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::{HashMap, HashSet};
 
-    const CATS: [&str; 6] = ["法律法规", "安全常识", "应急处置", "特殊作业", "危化品储存", "职业健康"];
+    const CATS: [&str; 6] = [
+        "法律法规",
+        "安全常识",
+        "应急处置",
+        "特殊作业",
+        "危化品储存",
+        "职业健康",
+    ];
 
     fn pool(n: i64) -> DrawPool {
         DrawPool::new((1..=n).map(|i| (QuestionId(i), CATS[(i as usize * 7) % CATS.len()])))
     }
     fn key(member: i64, day: NaiveDate) -> DrawKey {
-        DrawKey { member: MemberId(member), day, bank_revision: 3, seed: 42 }
+        DrawKey {
+            member: MemberId(member),
+            day,
+            bank_revision: 3,
+            seed: 42,
+        }
     }
     fn d0() -> NaiveDate {
         "2020-03-01".parse().unwrap()
@@ -320,17 +404,37 @@ mod tests {
 
     #[test]
     fn too_small_bank_is_an_error() {
-        let e = draw(&pool(4), &key(1, d0()), DrawHistory::default(), &DrawConfig::default()).unwrap_err();
+        let e = draw(
+            &pool(4),
+            &key(1, d0()),
+            DrawHistory::default(),
+            &DrawConfig::default(),
+        )
+        .unwrap_err();
         assert_eq!(e.code(), ErrorCode::BankTooSmall);
-        let e = draw(&DrawPool::default(), &key(1, d0()), DrawHistory::default(), &DrawConfig::default()).unwrap_err();
+        let e = draw(
+            &DrawPool::default(),
+            &key(1, d0()),
+            DrawHistory::default(),
+            &DrawConfig::default(),
+        )
+        .unwrap_err();
         assert_eq!(e.code(), ErrorCode::BankTooSmall);
     }
 
     #[test]
     fn spreads_across_categories() {
         let p = pool(600);
-        let d = draw(&p, &key(1, d0()), DrawHistory::default(), &DrawConfig::default()).unwrap();
-        let cat_of: HashMap<i64, &str> = (1..=600).map(|i| (i, CATS[(i as usize * 7) % CATS.len()])).collect();
+        let d = draw(
+            &p,
+            &key(1, d0()),
+            DrawHistory::default(),
+            &DrawConfig::default(),
+        )
+        .unwrap();
+        let cat_of: HashMap<i64, &str> = (1..=600)
+            .map(|i| (i, CATS[(i as usize * 7) % CATS.len()]))
+            .collect();
         let cats: HashSet<_> = d.questions.iter().map(|q| cat_of[&q.0]).collect();
         assert_eq!(cats.len(), 5, "5 questions from 5 different categories");
     }
@@ -338,8 +442,22 @@ mod tests {
     #[test]
     fn reviews_come_first_and_are_capped() {
         let p = pool(100);
-        let due = [QuestionId(10), QuestionId(11), QuestionId(12), QuestionId(999)];
-        let d = draw(&p, &key(1, d0()), DrawHistory { recent: &[], due_reviews: &due }, &DrawConfig::default()).unwrap();
+        let due = [
+            QuestionId(10),
+            QuestionId(11),
+            QuestionId(12),
+            QuestionId(999),
+        ];
+        let d = draw(
+            &p,
+            &key(1, d0()),
+            DrawHistory {
+                recent: &[],
+                due_reviews: &due,
+            },
+            &DrawConfig::default(),
+        )
+        .unwrap();
         assert_eq!(d.reviews, 2);
         assert!(d.questions.contains(&QuestionId(10)) && d.questions.contains(&QuestionId(11)));
         assert!(!d.questions.contains(&QuestionId(12)));
@@ -353,9 +471,21 @@ mod tests {
         let mut history: Vec<(QuestionId, NaiveDate)> = Vec::new();
         for day in 0..30 {
             let date = d0() + chrono::Duration::days(day);
-            let d = draw(&p, &key(5, date), DrawHistory { recent: &history, due_reviews: &[] }, &cfg).unwrap();
+            let d = draw(
+                &p,
+                &key(5, date),
+                DrawHistory {
+                    recent: &history,
+                    due_reviews: &[],
+                },
+                &cfg,
+            )
+            .unwrap();
             for q in &d.questions {
-                assert!(!history.iter().any(|(h, _)| h == q), "day {day}: {q} repeated");
+                assert!(
+                    !history.iter().any(|(h, _)| h == q),
+                    "day {day}: {q} repeated"
+                );
                 history.push((*q, date));
             }
         }
@@ -369,10 +499,25 @@ mod tests {
         let day2 = d0() + chrono::Duration::days(1);
         let first = draw(&p, &key(1, day1), DrawHistory::default(), &cfg).unwrap();
         let hist: Vec<_> = first.questions.iter().map(|q| (*q, day1)).collect();
-        let second = draw(&p, &key(1, day2), DrawHistory { recent: &hist, due_reviews: &[] }, &cfg).unwrap();
-        let unseen: Vec<_> = (1..=7).map(QuestionId).filter(|q| !first.questions.contains(q)).collect();
+        let second = draw(
+            &p,
+            &key(1, day2),
+            DrawHistory {
+                recent: &hist,
+                due_reviews: &[],
+            },
+            &cfg,
+        )
+        .unwrap();
+        let unseen: Vec<_> = (1..=7)
+            .map(QuestionId)
+            .filter(|q| !first.questions.contains(q))
+            .collect();
         for q in &unseen {
-            assert!(second.questions.contains(q), "both unseen questions come first");
+            assert!(
+                second.questions.contains(q),
+                "both unseen questions come first"
+            );
         }
         assert_eq!(second.questions.len(), 5);
     }
@@ -431,12 +576,23 @@ mod tests {
         let p = pool(60);
         let mut counts = HashMap::new();
         for m in 0..12_000 {
-            for q in draw(&p, &key(m, d0()), DrawHistory::default(), &DrawConfig::default()).unwrap().questions {
+            for q in draw(
+                &p,
+                &key(m, d0()),
+                DrawHistory::default(),
+                &DrawConfig::default(),
+            )
+            .unwrap()
+            .questions
+            {
                 *counts.entry(q).or_insert(0u32) += 1;
             }
         }
         assert_eq!(counts.len(), 60);
-        let (min, max) = (*counts.values().min().unwrap(), *counts.values().max().unwrap());
+        let (min, max) = (
+            *counts.values().min().unwrap(),
+            *counts.values().max().unwrap(),
+        );
         // expectation 1000 each; categories are equal-sized (10 each)
         assert!(min > 850 && max < 1150, "min {min} max {max}");
     }

@@ -67,12 +67,22 @@ pub fn grade(drawn: &[QuestionId], questions: &[Question], answers: &[Answer]) -
         let (Some(a), None) = (it.next(), it.next()) else {
             return Err(ErrorCode::AnswersDontMatchDraw.into());
         };
-        let q = questions.iter().find(|q| q.id == qid).ok_or(ErrorCode::AnswersDontMatchDraw)?;
+        let q = questions
+            .iter()
+            .find(|q| q.id == qid)
+            .ok_or(ErrorCode::AnswersDontMatchDraw)?;
         let ok = a.chosen == q.body.answer;
         correct += u32::from(ok);
-        out.push(GradedAnswer { question: qid, chosen: a.chosen, correct: ok });
+        out.push(GradedAnswer {
+            question: qid,
+            chosen: a.chosen,
+            correct: ok,
+        });
     }
-    Ok(Graded { answers: out, correct })
+    Ok(Graded {
+        answers: out,
+        correct,
+    })
 }
 
 #[cfg(test)]
@@ -87,7 +97,11 @@ mod tests {
                 owner: BankOwner::National,
                 kind: QuestionKind::Multiple,
                 stem: "以下哪些属于特殊作业？".into(),
-                options: vec!["动火作业".into(), "受限空间作业".into(), "办公室打印".into()],
+                options: vec![
+                    "动火作业".into(),
+                    "受限空间作业".into(),
+                    "办公室打印".into(),
+                ],
                 answer: Choices::parse("AB").unwrap(),
                 explanation: String::new(),
                 category: "特殊作业".into(),
@@ -102,10 +116,20 @@ mod tests {
     fn multiple_choice_is_all_or_nothing() {
         let qs = [multi(1), multi(2), multi(3)];
         let drawn = [QuestionId(1), QuestionId(2), QuestionId(3)];
-        let a = |q, s: &str| Answer { question: QuestionId(q), chosen: if s.is_empty() { Choices(0) } else { Choices::parse(s).unwrap() } };
+        let a = |q, s: &str| Answer {
+            question: QuestionId(q),
+            chosen: if s.is_empty() {
+                Choices(0)
+            } else {
+                Choices::parse(s).unwrap()
+            },
+        };
         let g = grade(&drawn, &qs, &[a(3, "A"), a(1, "BA"), a(2, "")]).unwrap();
         assert_eq!(g.correct, 1);
-        assert_eq!(g.answers.iter().map(|x| x.correct).collect::<Vec<_>>(), vec![true, false, false]);
+        assert_eq!(
+            g.answers.iter().map(|x| x.correct).collect::<Vec<_>>(),
+            vec![true, false, false]
+        );
         assert!(!g.full_marks());
     }
 
@@ -113,9 +137,20 @@ mod tests {
     fn answers_must_match_the_draw() {
         let qs = [multi(1), multi(2)];
         let drawn = [QuestionId(1), QuestionId(2)];
-        let a = |q| Answer { question: QuestionId(q), chosen: Choices(1) };
-        for bad in [vec![a(1)], vec![a(1), a(1)], vec![a(1), a(3)], vec![a(1), a(2), a(2)]] {
-            assert_eq!(grade(&drawn, &qs, &bad).unwrap_err().code(), ErrorCode::AnswersDontMatchDraw);
+        let a = |q| Answer {
+            question: QuestionId(q),
+            chosen: Choices(1),
+        };
+        for bad in [
+            vec![a(1)],
+            vec![a(1), a(1)],
+            vec![a(1), a(3)],
+            vec![a(1), a(2), a(2)],
+        ] {
+            assert_eq!(
+                grade(&drawn, &qs, &bad).unwrap_err().code(),
+                ErrorCode::AnswersDontMatchDraw
+            );
         }
     }
 }

@@ -10,7 +10,9 @@ mod grading;
 mod question;
 mod review;
 
-pub use draw::{draw, DailyDraw, DrawConfig, DrawHistory, DrawKey, DrawPool, SplitMix64};
-pub use grading::{grade, Answer, Graded, GradedAnswer};
-pub use question::{BankOwner, Choices, NewQuestion, Question, QuestionId, QuestionKind, QuizQuestion, MAX_OPTIONS};
-pub use review::{ReviewCard, ReviewChange, GRADUATE_AFTER};
+pub use draw::{DailyDraw, DrawConfig, DrawHistory, DrawKey, DrawPool, SplitMix64, draw};
+pub use grading::{Answer, Graded, GradedAnswer, grade};
+pub use question::{
+    BankOwner, Choices, MAX_OPTIONS, NewQuestion, Question, QuestionId, QuestionKind, QuizQuestion,
+};
+pub use review::{GRADUATE_AFTER, ReviewCard, ReviewChange};

@@ -80,7 +80,11 @@ impl Choices {
                 _ => return Err(ErrorCode::AnswerNotAnOption.into()),
             }
         }
-        if bits == 0 { Err(ErrorCode::AnswerMissing.into()) } else { Ok(Choices(bits)) }
+        if bits == 0 {
+            Err(ErrorCode::AnswerMissing.into())
+        } else {
+            Ok(Choices(bits))
+        }
     }
     /// One option by index (0 = A).
     pub const fn single(i: u8) -> Choices {
@@ -100,7 +104,10 @@ impl Choices {
     }
     /// The letters, in order (`"AC"`).
     pub fn letters(self) -> String {
-        (0..8u8).filter(|i| self.contains(*i)).map(|i| (b'A' + i) as char).collect()
+        (0..8u8)
+            .filter(|i| self.contains(*i))
+            .map(|i| (b'A' + i) as char)
+            .collect()
     }
 }
 
@@ -141,7 +148,12 @@ pub struct NewQuestion {
 
 impl NewQuestion {
     /// A true/false question with the standard options 正确 / 错误.
-    pub fn true_false(owner: BankOwner, stem: &str, answer_true: bool, category: &str) -> NewQuestion {
+    pub fn true_false(
+        owner: BankOwner,
+        stem: &str,
+        answer_true: bool,
+        category: &str,
+    ) -> NewQuestion {
         NewQuestion {
             owner,
             kind: QuestionKind::TrueFalse,
@@ -164,14 +176,21 @@ impl NewQuestion {
         for o in &mut self.options {
             *o = o.trim().to_string();
         }
-        if self.stem.is_empty() || self.stem.chars().count() > 2000 || self.category.is_empty() || self.category.chars().count() > 50 {
+        if self.stem.is_empty()
+            || self.stem.chars().count() > 2000
+            || self.category.is_empty()
+            || self.category.chars().count() > 50
+        {
             return Err(ErrorCode::QuestionInvalid.into());
         }
         let n = self.options.len();
         let options_ok = match self.kind {
             QuestionKind::TrueFalse => n == 2,
             _ => (2..=MAX_OPTIONS).contains(&n),
-        } && self.options.iter().all(|o| !o.is_empty() && o.chars().count() <= 500);
+        } && self
+            .options
+            .iter()
+            .all(|o| !o.is_empty() && o.chars().count() <= 500);
         if !options_ok {
             return Err(ErrorCode::OptionsInvalid.into());
         }
@@ -189,7 +208,12 @@ impl NewQuestion {
         if !(1..=5).contains(&self.difficulty) {
             return Err(ErrorCode::DifficultyInvalid.into());
         }
-        self.specialties = self.specialties.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        self.specialties = self
+            .specialties
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
         self.specialties.sort();
         self.specialties.dedup();
         Ok(self)
@@ -259,23 +283,85 @@ mod tests {
         assert_eq!(q.stem, "危险化学品安全管理条例由哪个机关公布？");
         assert_eq!(q.specialties, vec!["通用".to_string()]);
         let code = |q: NewQuestion| q.validate().unwrap_err().code();
-        assert_eq!(code(NewQuestion { stem: " ".into(), ..single() }), ErrorCode::QuestionInvalid);
-        assert_eq!(code(NewQuestion { options: vec!["x".into()], ..single() }), ErrorCode::OptionsInvalid);
-        assert_eq!(code(NewQuestion { options: vec!["x".into(), " ".into()], ..single() }), ErrorCode::OptionsInvalid);
-        assert_eq!(code(NewQuestion { answer: Choices(0), ..single() }), ErrorCode::AnswerMissing);
-        assert_eq!(code(NewQuestion { answer: Choices::parse("D").unwrap(), ..single() }), ErrorCode::AnswerNotAnOption);
-        assert_eq!(code(NewQuestion { answer: Choices::parse("AB").unwrap(), ..single() }), ErrorCode::AnswerNotAnOption);
-        assert_eq!(code(NewQuestion { kind: QuestionKind::Multiple, ..single() }), ErrorCode::AnswerNotAnOption);
-        assert_eq!(code(NewQuestion { difficulty: 6, ..single() }), ErrorCode::DifficultyInvalid);
-        let tf = NewQuestion::true_false(BankOwner::National, "动火作业前应进行气体分析。", true, "特殊作业");
+        assert_eq!(
+            code(NewQuestion {
+                stem: " ".into(),
+                ..single()
+            }),
+            ErrorCode::QuestionInvalid
+        );
+        assert_eq!(
+            code(NewQuestion {
+                options: vec!["x".into()],
+                ..single()
+            }),
+            ErrorCode::OptionsInvalid
+        );
+        assert_eq!(
+            code(NewQuestion {
+                options: vec!["x".into(), " ".into()],
+                ..single()
+            }),
+            ErrorCode::OptionsInvalid
+        );
+        assert_eq!(
+            code(NewQuestion {
+                answer: Choices(0),
+                ..single()
+            }),
+            ErrorCode::AnswerMissing
+        );
+        assert_eq!(
+            code(NewQuestion {
+                answer: Choices::parse("D").unwrap(),
+                ..single()
+            }),
+            ErrorCode::AnswerNotAnOption
+        );
+        assert_eq!(
+            code(NewQuestion {
+                answer: Choices::parse("AB").unwrap(),
+                ..single()
+            }),
+            ErrorCode::AnswerNotAnOption
+        );
+        assert_eq!(
+            code(NewQuestion {
+                kind: QuestionKind::Multiple,
+                ..single()
+            }),
+            ErrorCode::AnswerNotAnOption
+        );
+        assert_eq!(
+            code(NewQuestion {
+                difficulty: 6,
+                ..single()
+            }),
+            ErrorCode::DifficultyInvalid
+        );
+        let tf = NewQuestion::true_false(
+            BankOwner::National,
+            "动火作业前应进行气体分析。",
+            true,
+            "特殊作业",
+        );
         assert!(tf.validate().is_ok());
     }
 
     #[test]
     fn choices_parse() {
         assert_eq!(Choices::parse("Ａ、ｃ").unwrap().letters(), "AC");
-        assert_eq!(Choices::parse("").unwrap_err().code(), ErrorCode::AnswerMissing);
-        assert_eq!(Choices::parse("G").unwrap_err().code(), ErrorCode::AnswerNotAnOption);
-        assert_eq!(QuestionKind::parse("多选题").unwrap(), QuestionKind::Multiple);
+        assert_eq!(
+            Choices::parse("").unwrap_err().code(),
+            ErrorCode::AnswerMissing
+        );
+        assert_eq!(
+            Choices::parse("G").unwrap_err().code(),
+            ErrorCode::AnswerNotAnOption
+        );
+        assert_eq!(
+            QuestionKind::parse("多选题").unwrap(),
+            QuestionKind::Multiple
+        );
     }
 }

@@ -45,12 +45,23 @@ pub const GRADUATE_AFTER: u8 = 3;
 
 impl ReviewCard {
     /// The card after answering `question` on `day` (None: no card).
-    pub fn after_answer(card: Option<ReviewCard>, question: QuestionId, correct: bool, day: NaiveDate) -> Option<ReviewCard> {
+    pub fn after_answer(
+        card: Option<ReviewCard>,
+        question: QuestionId,
+        correct: bool,
+        day: NaiveDate,
+    ) -> Option<ReviewCard> {
         match (card, correct) {
             (None, true) => None,
             (card, false) => {
                 let ease = card.map_or(2500, |c| c.ease_milli.saturating_sub(200).max(1300));
-                Some(ReviewCard { question, repetitions: 0, interval_days: 1, ease_milli: ease, due: day + Duration::days(1) })
+                Some(ReviewCard {
+                    question,
+                    repetitions: 0,
+                    interval_days: 1,
+                    ease_milli: ease,
+                    due: day + Duration::days(1),
+                })
             }
             (Some(c), true) => {
                 let reps = c.repetitions + 1;
@@ -60,9 +71,16 @@ impl ReviewCard {
                 let interval: u16 = if reps == 1 {
                     3
                 } else {
-                    (u32::from(c.interval_days) * u32::from(c.ease_milli)).div_ceil(1000).min(365) as u16
+                    (u32::from(c.interval_days) * u32::from(c.ease_milli))
+                        .div_ceil(1000)
+                        .min(365) as u16
                 };
-                Some(ReviewCard { repetitions: reps, interval_days: interval, due: day + Duration::days(i64::from(interval)), ..c })
+                Some(ReviewCard {
+                    repetitions: reps,
+                    interval_days: interval,
+                    due: day + Duration::days(i64::from(interval)),
+                    ..c
+                })
             }
         }
     }
@@ -92,14 +110,24 @@ mod tests {
         let q = QuestionId(1);
         assert_eq!(ReviewCard::after_answer(None, q, true, d), None);
         let c1 = ReviewCard::after_answer(None, q, false, d).unwrap();
-        assert_eq!((c1.repetitions, c1.interval_days, c1.ease_milli), (0, 1, 2500));
+        assert_eq!(
+            (c1.repetitions, c1.interval_days, c1.ease_milli),
+            (0, 1, 2500)
+        );
         let c2 = ReviewCard::after_answer(Some(c1), q, false, c1.due).unwrap();
         assert_eq!(c2.ease_milli, 2300);
         let c3 = ReviewCard::after_answer(Some(c2), q, true, c2.due).unwrap();
-        assert_eq!((c3.repetitions, c3.interval_days, c3.due), (1, 3, c2.due + Duration::days(3)));
+        assert_eq!(
+            (c3.repetitions, c3.interval_days, c3.due),
+            (1, 3, c2.due + Duration::days(3))
+        );
         let c4 = ReviewCard::after_answer(Some(c3), q, true, c3.due).unwrap();
         assert_eq!((c4.repetitions, c4.interval_days), (2, 7));
-        assert_eq!(ReviewCard::after_answer(Some(c4), q, true, c4.due), None, "graduates");
+        assert_eq!(
+            ReviewCard::after_answer(Some(c4), q, true, c4.due),
+            None,
+            "graduates"
+        );
         let mut c = c1;
         for _ in 0..10 {
             c = ReviewCard::after_answer(Some(c), q, false, c.due).unwrap();

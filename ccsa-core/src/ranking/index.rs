@@ -19,7 +19,9 @@ impl Hasher for IdHasher {
         }
     }
     fn write_i64(&mut self, n: i64) {
-        self.0 = (n as u64 ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+        self.0 = (n as u64 ^ self.0)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
     }
 }
 
@@ -27,8 +29,16 @@ type IdMap<V> = HashMap<MemberId, V, BuildHasherDefault<IdHasher>>;
 
 /// A leaderboard kept in memory: a Fenwick tree over the score range counts
 /// members per score, so a point increment and a "my rank" query each cost
-/// O(log S) for S distinct possible scores, with no re-sort. Members at the
-/// same score are ordered by who reached it first, then by id.
+/// O(log S) for S possible scores, with no re-sort. Members at the same
+/// score are listed by who reached it first.
+///
+/// Layout, for speed at a million members: member ids below 2^24 map to
+/// slots through a direct array (ids are store-assigned and dense), others
+/// through a hash map; a slot's score and placement stamp share one `u64`;
+/// each score has an append-only bucket of (slot, stamp) entries in the order members reached it. An increment
+/// appends to the new bucket and leaves a stale entry behind; stale entries
+/// are skipped when reading pages and compacted away when they outnumber the
+/// members (amortised O(1)).
 ///
 /// Scores are non-negative integers (campaign points); the tree grows by
 /// doubling when a score exceeds its range.
@@ -52,17 +62,29 @@ type IdMap<V> = HashMap<MemberId, V, BuildHasherDefault<IdHasher>>;
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct LeaderboardIndex {
-    slot: IdMap<u32>,
-    ids: Vec<MemberId>,
-    score: Vec<u32>,
-    reached: Vec<u64>,
-    /// Position of each slot inside its score bucket.
-    pos: Vec<u32>,
-    buckets: Vec<Vec<u32>>,
+    /// member id → slot + 1 (0: absent), for 0 ≤ id < DIRECT_LIMIT.
+    direct: Vec<u32>,
+    sparse: IdMap<u32>,
+    /// Per slot: `score << 32 | stamp`, where `stamp` is the low 32 bits of
+    /// the sequence number that placed the member at `score` (0: free slot).
+    state: Vec<u64>,
+    members: Vec<MemberId>,
+    free: Vec<u32>,
+    live: usize,
+    /// Per score: (slot, stamp) in the order members reached the score.
+    buckets: Vec<Vec<(u32, u32)>>,
+    entries: usize,
     /// Fenwick tree over scores 0..cap (1-based internally).
     tree: Vec<u32>,
     seq: u64,
 }
+
+#[inline]
+fn score_of(state: u64) -> u32 {
+    (state >> 32) as u32
+}
+
+const DIRECT_LIMIT: i64 = 1 << 24;
 
 /// One row of an index page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,12 +107,12 @@ impl LeaderboardIndex {
 
     /// Members in the index.
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.live
     }
 
     /// Whether the index is empty.
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.live == 0
     }
 
     fn cap(&self) -> usize {
@@ -106,10 +128,10 @@ impl LeaderboardIndex {
             return;
         }
         self.buckets.resize_with(cap, Vec::new);
-        // Rebuild the tree from bucket sizes in O(cap).
+        // Rebuild the tree from live scores in O(cap + slots).
         let mut tree = vec![0u32; cap + 1];
-        for (s, b) in self.buckets.iter().enumerate() {
-            tree[s + 1] += b.len() as u32;
+        for &st in self.state.iter().filter(|&&st| st as u32 != 0) {
+            tree[score_of(st) as usize + 1] += 1;
         }
         for i in 1..=cap {
             let j = i + (i & i.wrapping_neg());
@@ -142,56 +164,105 @@ impl LeaderboardIndex {
         c
     }
 
-    /// Adds a member with a starting score (replacing any previous entry).
-    pub fn insert(&mut self, member: MemberId, points: u32) {
-        if self.slot.contains_key(&member) {
-            self.remove(member);
+    #[inline]
+    fn slot_of(&self, member: MemberId) -> Option<u32> {
+        if (0..DIRECT_LIMIT).contains(&member.0) {
+            match self.direct.get(member.0 as usize) {
+                Some(&s) if s != 0 => Some(s - 1),
+                _ => None,
+            }
+        } else {
+            self.sparse.get(&member).copied()
         }
-        self.grow(points as usize);
-        let s = self.ids.len() as u32;
-        self.slot.insert(member, s);
-        self.ids.push(member);
-        self.score.push(points);
-        self.seq += 1;
-        self.reached.push(self.seq);
-        let b = &mut self.buckets[points as usize];
-        self.pos.push(b.len() as u32);
-        b.push(s);
-        self.tree_add(points, 1);
     }
 
-    fn bucket_remove(&mut self, s: u32) {
-        let score = self.score[s as usize] as usize;
-        let p = self.pos[s as usize] as usize;
-        let b = &mut self.buckets[score];
-        b.swap_remove(p);
-        if let Some(&moved) = b.get(p) {
-            self.pos[moved as usize] = p as u32;
+    fn set_slot(&mut self, member: MemberId, slot: Option<u32>) {
+        if (0..DIRECT_LIMIT).contains(&member.0) {
+            let i = member.0 as usize;
+            if i >= self.direct.len() {
+                self.direct.resize((i + 1).next_power_of_two(), 0);
+            }
+            self.direct[i] = slot.map_or(0, |s| s + 1);
+        } else {
+            match slot {
+                Some(s) => {
+                    self.sparse.insert(member, s);
+                }
+                None => {
+                    self.sparse.remove(&member);
+                }
+            }
         }
+    }
+
+    #[inline]
+    fn place(&mut self, slot: u32, score: u32) {
+        // Stamps are 32-bit and never 0; a stale entry could only look live
+        // again after 2^32 placements without a compaction, and compaction
+        // runs every ~2 × members placements.
+        self.seq += 1;
+        let mut stamp = self.seq as u32;
+        if stamp == 0 {
+            self.seq += 1;
+            stamp = 1;
+        }
+        self.state[slot as usize] = (u64::from(score) << 32) | u64::from(stamp);
+        self.buckets[score as usize].push((slot, stamp));
+        self.entries += 1;
+        if self.entries > 2 * self.live + 4096 {
+            self.compact();
+        }
+    }
+
+    #[inline]
+    fn is_live(&self, score: usize, (slot, stamp): (u32, u32)) -> bool {
+        self.state[slot as usize] == ((score as u64) << 32) | u64::from(stamp)
+    }
+
+    /// Drops stale bucket entries.
+    fn compact(&mut self) {
+        let state = &self.state;
+        let mut n = 0;
+        for (score, b) in self.buckets.iter_mut().enumerate() {
+            let want = (score as u64) << 32;
+            b.retain(|&(slot, stamp)| state[slot as usize] == want | u64::from(stamp));
+            n += b.len();
+        }
+        self.entries = n;
+    }
+
+    /// Adds a member with a starting score (replacing any previous entry).
+    pub fn insert(&mut self, member: MemberId, points: u32) {
+        self.remove(member);
+        self.grow(points as usize);
+        let slot = match self.free.pop() {
+            Some(s) => {
+                self.members[s as usize] = member;
+                s
+            }
+            None => {
+                self.state.push(0);
+                self.members.push(member);
+                self.state.len() as u32 - 1
+            }
+        };
+        self.set_slot(member, Some(slot));
+        self.live += 1;
+        self.tree_add(points, 1);
+        self.place(slot, points);
     }
 
     /// Removes a member; returns whether it was there.
     pub fn remove(&mut self, member: MemberId) -> bool {
-        let Some(s) = self.slot.remove(&member) else { return false };
-        self.bucket_remove(s);
-        self.tree_add(self.score[s as usize], -1);
-        // Move the last slot into `s`.
-        let last = self.ids.len() as u32 - 1;
-        if s != last {
-            let last_member = self.ids[last as usize];
-            let last_score = self.score[last as usize] as usize;
-            let lp = self.pos[last as usize] as usize;
-            self.buckets[last_score][lp] = s;
-            self.ids.swap(s as usize, last as usize);
-            self.score.swap(s as usize, last as usize);
-            self.reached.swap(s as usize, last as usize);
-            self.pos.swap(s as usize, last as usize);
-            self.slot.insert(last_member, s);
-        }
-        self.ids.pop();
-        self.score.pop();
-        self.reached.pop();
-        self.pos.pop();
+        let Some(slot) = self.slot_of(member) else {
+            return false;
+        };
+        self.set_slot(member, None);
+        let score = score_of(self.state[slot as usize]);
+        self.tree_add(score, -1);
+        self.state[slot as usize] = 0;
+        self.free.push(slot);
+        self.live -= 1;
         true
     }
 
@@ -200,53 +271,45 @@ impl LeaderboardIndex {
     /// is refused with `POLICY_INVALID` and changes nothing.
     #[inline]
     pub fn add(&mut self, member: MemberId, delta: i64) -> crate::Result<u32> {
-        let old = self.points(member).unwrap_or(0);
+        let slot = self.slot_of(member);
+        let old = slot.map_or(0, |s| score_of(self.state[s as usize]));
         let new = i64::from(old) + delta;
         if !(0..=i64::from(u32::MAX / 2)).contains(&new) {
             return Err(crate::ErrorCode::PolicyInvalid.into());
         }
         let new = new as u32;
-        let s = match self.slot.get(&member) {
-            Some(&s) => s,
-            None => {
-                self.insert(member, 0);
-                self.ids.len() as u32 - 1
-            }
+        let Some(slot) = slot else {
+            self.insert(member, new);
+            return Ok(new);
         };
         if delta == 0 {
             return Ok(old);
         }
         self.grow(new as usize);
-        self.bucket_remove(s);
         self.tree_add(old, -1);
         self.tree_add(new, 1);
-        self.score[s as usize] = new;
-        self.seq += 1;
-        self.reached[s as usize] = self.seq;
-        let b = &mut self.buckets[new as usize];
-        self.pos[s as usize] = b.len() as u32;
-        b.push(s);
+        self.place(slot, new);
         Ok(new)
     }
 
     /// A member's points.
     pub fn points(&self, member: MemberId) -> Option<u32> {
-        self.slot.get(&member).map(|&s| self.score[s as usize])
+        self.slot_of(member)
+            .map(|s| score_of(self.state[s as usize]))
     }
 
     /// A member's competition rank (1 = best): 1 + members with more points.
     #[inline]
     pub fn rank(&self, member: MemberId) -> Option<u32> {
-        let &s = self.slot.get(&member)?;
-        let score = self.score[s as usize];
-        Some(self.ids.len() as u32 - self.count_le(score) + 1)
+        let s = self.slot_of(member)?;
+        let score = score_of(self.state[s as usize]);
+        Some(self.live as u32 - self.count_le(score) + 1)
     }
 
     /// Rows `offset..offset+limit` in leaderboard order.
     pub fn page(&self, offset: usize, limit: usize) -> Vec<IndexEntry> {
         let mut out = Vec::with_capacity(limit.min(self.len()));
         let mut skipped = 0usize;
-        let mut above = 0u32;
         let mut score = self.cap();
         while score > 0 && out.len() < limit {
             score -= 1;
@@ -254,23 +317,34 @@ impl LeaderboardIndex {
             if b.is_empty() {
                 continue;
             }
-            let n = b.len();
-            if skipped + n <= offset {
-                skipped += n;
-                above += n as u32;
+            // live members at this score, from the tree
+            let n = (self.count_le(score as u32)
+                - if score == 0 {
+                    0
+                } else {
+                    self.count_le(score as u32 - 1)
+                }) as usize;
+            if n == 0 {
                 continue;
             }
-            let mut members: Vec<u32> = b.clone();
-            members.sort_unstable_by_key(|&s| (self.reached[s as usize], self.ids[s as usize]));
+            let rank = (self.live - self.count_le(score as u32) as usize) as u32 + 1;
+            if skipped + n <= offset {
+                skipped += n;
+                continue;
+            }
             let from = offset.saturating_sub(skipped);
-            for &s in members.iter().skip(from) {
+            let live = b.iter().filter(|&&e| self.is_live(score, e));
+            for &(slot, _) in live.skip(from) {
                 if out.len() >= limit {
                     break;
                 }
-                out.push(IndexEntry { rank: above + 1, member: self.ids[s as usize], points: score as u32 });
+                out.push(IndexEntry {
+                    rank,
+                    member: self.members[slot as usize],
+                    points: score as u32,
+                });
             }
             skipped += n;
-            above += n as u32;
         }
         out
     }
@@ -298,6 +372,13 @@ mod tests {
                 prop_assert_eq!(lb.remove(MemberId(*r)), model.remove(r).is_some());
             }
             prop_assert_eq!(lb.len(), model.len());
+            // members at equal points are listed in the order they reached them
+            let page_all = lb.page(0, model.len());
+            for w in page_all.windows(2) {
+                if w[0].points == w[1].points {
+                    prop_assert!(model[&w[0].member.0].1 < model[&w[1].member.0].1);
+                }
+            }
             for (m, (p, _)) in &model {
                 let better = model.values().filter(|(q, _)| q > p).count() as u32;
                 prop_assert_eq!(lb.rank(MemberId(*m)), Some(better + 1));
@@ -313,6 +394,30 @@ mod tests {
             joined.extend(lb.page(7, model.len()));
             prop_assert_eq!(joined, page);
         }
+    }
+
+    #[test]
+    fn sparse_ids_and_compaction() {
+        let mut lb = LeaderboardIndex::new();
+        let big = MemberId(1 << 40);
+        lb.add(big, 10).unwrap();
+        lb.add(MemberId(-3), 20).unwrap();
+        for i in 0..20_000 {
+            lb.add(MemberId(i % 100), 1).unwrap();
+        }
+        assert!(
+            lb.entries <= 2 * lb.live + 4096 + 1,
+            "stale entries are compacted"
+        );
+        assert_eq!(lb.len(), 102);
+        assert_eq!(lb.points(big), Some(10));
+        assert_eq!(lb.page(0, 1)[0].points, 200);
+        assert!(lb.remove(big));
+        assert!(!lb.remove(big));
+        assert_eq!(lb.rank(MemberId(-3)), Some(101));
+        lb.insert(MemberId(5), 1000);
+        assert_eq!(lb.rank(MemberId(5)), Some(1));
+        assert_eq!(lb.len(), 101);
     }
 
     #[test]

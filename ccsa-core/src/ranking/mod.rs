@@ -12,6 +12,6 @@ mod report;
 mod standings;
 
 pub use index::{IdHasher, IndexEntry, LeaderboardIndex};
-pub use rank::{leaderboard_order, rank, rank_values, RankMethod, ScoreKey};
+pub use rank::{RankMethod, ScoreKey, leaderboard_order, rank, rank_values};
 pub use report::{CountyLine, MonthlyReport, OrgActivity, OrgLine, Participation, YearEndAwards};
-pub use standings::{month_range, rank_standings, LeaderboardEntry, Period, Scope, Standing};
+pub use standings::{LeaderboardEntry, Period, Scope, Standing, month_range, rank_standings};

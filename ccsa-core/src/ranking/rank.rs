@@ -56,7 +56,11 @@ impl ScoreKey {
 pub fn leaderboard_order(keys: &[ScoreKey]) -> Vec<u32> {
     // Sort (packed points+reached, id, index) triples: one u128 comparison
     // decides almost every pair, so this costs about a plain sort of the keys.
-    let mut v: Vec<(u128, i64, u32)> = keys.iter().enumerate().map(|(i, k)| (k.packed(), k.id, i as u32)).collect();
+    let mut v: Vec<(u128, i64, u32)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.packed(), k.id, i as u32))
+        .collect();
     v.sort_unstable();
     v.into_iter().map(|(_, _, i)| i).collect()
 }
@@ -81,7 +85,12 @@ pub fn rank(keys: &[ScoreKey], method: RankMethod) -> Vec<u32> {
 
 /// Writes ranks for `order` (indices best-first) into `ranks`, treating
 /// equal `score(i)` as ties.
-pub(crate) fn assign<S: PartialEq>(order: &[u32], score: impl Fn(u32) -> S, method: RankMethod, ranks: &mut [u32]) {
+pub(crate) fn assign<S: PartialEq>(
+    order: &[u32],
+    score: impl Fn(u32) -> S,
+    method: RankMethod,
+    ranks: &mut [u32],
+) {
     let mut prev: Option<S> = None;
     let mut current = 0u32;
     let mut dense = 0u32;
@@ -108,9 +117,14 @@ pub(crate) fn assign<S: PartialEq>(order: &[u32], score: impl Fn(u32) -> S, meth
 /// ```
 /// use ccsa_core::ranking::{rank_values, RankMethod};
 /// let r = rank_values(&[10.0, 30.0, 30.0, 20.0], Some(&[1, 1, 2, 1]), RankMethod::Min, true);
-/// assert_eq!(r, vec![2, 1, 1, 1]);
+/// assert_eq!(r, vec![3, 1, 1, 2]); // group 1 ranks 10, 30, 20; group 2 has one row
 /// ```
-pub fn rank_values(values: &[f64], groups: Option<&[i64]>, method: RankMethod, descending: bool) -> Vec<u32> {
+pub fn rank_values(
+    values: &[f64],
+    groups: Option<&[i64]>,
+    method: RankMethod,
+    descending: bool,
+) -> Vec<u32> {
     let n = values.len();
     // Map each value to a u64 that sorts ascending in the wanted order; NaN last.
     let key = |x: f64| -> u64 {
@@ -120,7 +134,11 @@ pub fn rank_values(values: &[f64], groups: Option<&[i64]>, method: RankMethod, d
         let x = if x == 0.0 { 0.0 } else { x }; // -0.0 == 0.0
         let b = x.to_bits();
         let asc = if b >> 63 == 1 { !b } else { b | (1 << 63) };
-        if descending { (!asc).min(u64::MAX - 1) } else { asc.min(u64::MAX - 1) }
+        if descending {
+            (!asc).min(u64::MAX - 1)
+        } else {
+            asc.min(u64::MAX - 1)
+        }
     };
     let mut v: Vec<(i64, u64, u32)> = (0..n)
         .map(|i| (groups.map_or(0, |g| g[i]), key(values[i]), i as u32))
@@ -157,7 +175,11 @@ mod tests {
             let mut seen = std::collections::HashSet::new();
             v.into_iter()
                 .filter(|(_, _, id)| seen.insert(*id))
-                .map(|(points, reached, id)| ScoreKey { points, reached, id })
+                .map(|(points, reached, id)| ScoreKey {
+                    points,
+                    reached,
+                    id,
+                })
                 .collect()
         })
     }

@@ -44,12 +44,20 @@ impl Participation {
 
     /// 参加率: participants / registered, 0 when nobody is registered.
     pub fn rate(&self) -> f64 {
-        if self.registered == 0 { 0.0 } else { f64::from(self.participants) / f64::from(self.registered) }
+        if self.registered == 0 {
+            0.0
+        } else {
+            f64::from(self.participants) / f64::from(self.registered)
+        }
     }
 
     /// 个人答题平均成绩: points per participant, 0 without participants.
     pub fn average(&self) -> f64 {
-        if self.participants == 0 { 0.0 } else { self.points as f64 / f64::from(self.participants) }
+        if self.participants == 0 {
+            0.0
+        } else {
+            self.points as f64 / f64::from(self.participants)
+        }
     }
 
     /// Publication order: higher rate first, then higher average (exact
@@ -114,8 +122,17 @@ pub struct MonthlyReport {
     pub total: Participation,
 }
 
-fn ranked<T>(items: &mut [T], fig: impl Fn(&T) -> Participation, tiebreak: impl Fn(&T) -> i64, mut set: impl FnMut(&mut T, u32)) {
-    items.sort_by(|a, b| fig(a).cmp_published(&fig(b)).then_with(|| tiebreak(a).cmp(&tiebreak(b))));
+fn ranked<T>(
+    items: &mut [T],
+    fig: impl Fn(&T) -> Participation,
+    tiebreak: impl Fn(&T) -> i64,
+    mut set: impl FnMut(&mut T, u32),
+) {
+    items.sort_by(|a, b| {
+        fig(a)
+            .cmp_published(&fig(b))
+            .then_with(|| tiebreak(a).cmp(&tiebreak(b)))
+    });
     let mut rank = 0;
     for i in 0..items.len() {
         if i == 0 || fig(&items[i - 1]).cmp_published(&fig(&items[i])) != Ordering::Equal {
@@ -125,16 +142,31 @@ fn ranked<T>(items: &mut [T], fig: impl Fn(&T) -> Participation, tiebreak: impl 
     }
 }
 
-fn org_lines(roster: &Roster, activity: &[OrgActivity], include: impl Fn(&Org) -> bool) -> Vec<OrgLine> {
+fn org_lines(
+    roster: &Roster,
+    activity: &[OrgActivity],
+    include: impl Fn(&Org) -> bool,
+) -> Vec<OrgLine> {
     roster
         .orgs()
         .filter(|o| include(o))
         .map(|o| {
-            let mut figures = Participation { registered: 0, participants: 0, points: 0 };
+            let mut figures = Participation {
+                registered: 0,
+                participants: 0,
+                points: 0,
+            };
             for a in activity.iter().filter(|a| a.org == o.id) {
                 figures.add(a);
             }
-            OrgLine { rank: 0, org: o.id, name: o.name.clone(), kind: o.kind, county: o.county, figures }
+            OrgLine {
+                rank: 0,
+                org: o.id,
+                name: o.name.clone(),
+                kind: o.kind,
+                county: o.county,
+                figures,
+            }
         })
         .collect()
 }
@@ -143,30 +175,61 @@ impl MonthlyReport {
     /// Builds the report for `[from, to]` from the roster and per-org
     /// activity. Every county appears (a county without orgs shows zeros);
     /// orgs retired before `from` are left out.
-    pub fn build(from: NaiveDate, to: NaiveDate, roster: &Roster, activity: &[OrgActivity]) -> MonthlyReport {
+    pub fn build(
+        from: NaiveDate,
+        to: NaiveDate,
+        roster: &Roster,
+        activity: &[OrgActivity],
+    ) -> MonthlyReport {
         let lines = org_lines(roster, activity, |o| o.reported_for(from, to));
         let mut counties: Vec<CountyLine> = County::all()
             .iter()
             .map(|c| {
-                let mut orgs: Vec<OrgLine> = lines.iter().filter(|l| l.county == c.id).cloned().collect();
-                let mut figures = Participation { registered: 0, participants: 0, points: 0 };
+                let mut orgs: Vec<OrgLine> =
+                    lines.iter().filter(|l| l.county == c.id).cloned().collect();
+                let mut figures = Participation {
+                    registered: 0,
+                    participants: 0,
+                    points: 0,
+                };
                 for l in &orgs {
                     figures.registered += l.figures.registered;
                     figures.participants += l.figures.participants;
                     figures.points += l.figures.points;
                 }
                 ranked(&mut orgs, |l| l.figures, |l| l.org.0, |l, r| l.rank = r);
-                CountyLine { rank: 0, county: c.id, name: c.name, group: c.group, figures, orgs }
+                CountyLine {
+                    rank: 0,
+                    county: c.id,
+                    name: c.name,
+                    group: c.group,
+                    figures,
+                    orgs,
+                }
             })
             .collect();
-        ranked(&mut counties, |c| c.figures, |c| i64::from(c.county.0), |c, r| c.rank = r);
-        let mut total = Participation { registered: 0, participants: 0, points: 0 };
+        ranked(
+            &mut counties,
+            |c| c.figures,
+            |c| i64::from(c.county.0),
+            |c, r| c.rank = r,
+        );
+        let mut total = Participation {
+            registered: 0,
+            participants: 0,
+            points: 0,
+        };
         for c in &counties {
             total.registered += c.figures.registered;
             total.participants += c.figures.participants;
             total.points += c.figures.points;
         }
-        MonthlyReport { from, to, counties, total }
+        MonthlyReport {
+            from,
+            to,
+            counties,
+            total,
+        }
     }
 }
 
@@ -184,17 +247,39 @@ pub struct YearEndAwards {
 
 impl YearEndAwards {
     /// Builds the awards from the campaign leaderboard (already ranked) and
-    /// campaign-long activity over `[from, to]`. Orgs retired before `to` are
+    /// campaign-long activity (ending `to`). Orgs retired before `to` are
     /// not commended (their members' points still count for individuals).
-    pub fn build(top_n: u32, leaderboard: Vec<LeaderboardEntry>, roster: &Roster, activity: &[OrgActivity], from: NaiveDate, to: NaiveDate) -> YearEndAwards {
-        let individuals = leaderboard.into_iter().take_while(|e| e.rank <= top_n).collect();
+    pub fn build(
+        top_n: u32,
+        leaderboard: Vec<LeaderboardEntry>,
+        roster: &Roster,
+        activity: &[OrgActivity],
+        to: NaiveDate,
+    ) -> YearEndAwards {
+        let individuals = leaderboard
+            .into_iter()
+            .take_while(|e| e.rank <= top_n)
+            .collect();
         // Commended orgs are those still on the roster at the end of the campaign.
         let active_at_end = |o: &Org| o.reported_for(to, to);
-        let mut bureaus = org_lines(roster, activity, |o| o.kind == OrgKind::Bureau && active_at_end(o));
-        let mut enterprises = org_lines(roster, activity, |o| o.kind == OrgKind::Enterprise && active_at_end(o));
+        let mut bureaus = org_lines(roster, activity, |o| {
+            o.kind == OrgKind::Bureau && active_at_end(o)
+        });
+        let mut enterprises = org_lines(roster, activity, |o| {
+            o.kind == OrgKind::Enterprise && active_at_end(o)
+        });
         ranked(&mut bureaus, |l| l.figures, |l| l.org.0, |l, r| l.rank = r);
-        ranked(&mut enterprises, |l| l.figures, |l| l.org.0, |l, r| l.rank = r);
-        YearEndAwards { individuals, bureaus, enterprises }
+        ranked(
+            &mut enterprises,
+            |l| l.figures,
+            |l| l.org.0,
+            |l, r| l.rank = r,
+        );
+        YearEndAwards {
+            individuals,
+            bureaus,
+            enterprises,
+        }
     }
 }
 
@@ -205,10 +290,31 @@ mod tests {
 
     fn roster() -> Roster {
         let d: NaiveDate = "2020-03-01".parse().unwrap();
-        let mut orgs: Vec<Org> = Roster::notice_bureaus(d).into_iter().enumerate().map(|(i, n)| Org::from_new(OrgId(i as i64 + 1), n)).collect();
-        let e = NewOrg::new(CountyId(1), OrgKind::Enterprise, "渤海化工有限公司", Some("91350100M000100Y43"), d).unwrap();
+        let mut orgs: Vec<Org> = Roster::notice_bureaus(d)
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| Org::from_new(OrgId(i as i64 + 1), n))
+            .collect();
+        let e = NewOrg::new(
+            CountyId(1),
+            OrgKind::Enterprise,
+            "渤海化工有限公司",
+            Some("91350100M000100Y43"),
+            d,
+        )
+        .unwrap();
         orgs.push(Org::from_new(OrgId(100), e));
-        let mut retired = Org::from_new(OrgId(101), NewOrg::new(CountyId(2), OrgKind::Enterprise, "停产化工有限公司", Some("91310000775785552L"), d).unwrap());
+        let mut retired = Org::from_new(
+            OrgId(101),
+            NewOrg::new(
+                CountyId(2),
+                OrgKind::Enterprise,
+                "停产化工有限公司",
+                Some("91310000775785552L"),
+                d,
+            )
+            .unwrap(),
+        );
         retired.retired_on = Some("2020-04-10".parse().unwrap());
         orgs.push(retired);
         Roster::new(orgs)
@@ -217,24 +323,72 @@ mod tests {
     #[test]
     fn hand_computed_month() {
         let act = [
-            OrgActivity { org: OrgId(1), registered: 10, participants: 5, points: 500 },   // county 1 bureau
-            OrgActivity { org: OrgId(100), registered: 30, participants: 15, points: 900 }, // county 1 enterprise
-            OrgActivity { org: OrgId(2), registered: 4, participants: 4, points: 120 },    // county 2: 100%
-            OrgActivity { org: OrgId(3), registered: 8, participants: 4, points: 400 },    // county 3: 50%, avg 100
-            OrgActivity { org: OrgId(101), registered: 9, participants: 9, points: 9 },    // retired in April
+            OrgActivity {
+                org: OrgId(1),
+                registered: 10,
+                participants: 5,
+                points: 500,
+            }, // county 1 bureau
+            OrgActivity {
+                org: OrgId(100),
+                registered: 30,
+                participants: 15,
+                points: 900,
+            }, // county 1 enterprise
+            OrgActivity {
+                org: OrgId(2),
+                registered: 4,
+                participants: 4,
+                points: 120,
+            }, // county 2: 100%
+            OrgActivity {
+                org: OrgId(3),
+                registered: 8,
+                participants: 4,
+                points: 400,
+            }, // county 3: 50%, avg 100
+            OrgActivity {
+                org: OrgId(101),
+                registered: 9,
+                participants: 9,
+                points: 9,
+            }, // retired in April
         ];
         let (from, to) = super::super::month_range(2020, 5).unwrap();
         let r = MonthlyReport::build(from, to, &roster(), &act);
         assert_eq!(r.counties.len(), 53);
-        let top: Vec<_> = r.counties.iter().take(3).map(|c| (c.rank, c.county.0, c.figures.participants, c.figures.registered)).collect();
+        let top: Vec<_> = r
+            .counties
+            .iter()
+            .take(3)
+            .map(|c| {
+                (
+                    c.rank,
+                    c.county.0,
+                    c.figures.participants,
+                    c.figures.registered,
+                )
+            })
+            .collect();
         // county 2: 4/4 (retired org left out); county 3: 4/8 avg 100; county 1: 20/40 avg 70
         assert_eq!(top, vec![(1, 2, 4, 4), (2, 3, 4, 8), (3, 1, 20, 40)]);
         assert!((r.counties[2].figures.rate() - 0.5).abs() < 1e-12);
         assert!((r.counties[2].figures.average() - 70.0).abs() < 1e-12);
         // the 50 counties with nobody share rank 4
-        assert!(r.counties[3..].iter().all(|c| c.rank == 4 && c.figures.participants == 0));
+        assert!(
+            r.counties[3..]
+                .iter()
+                .all(|c| c.rank == 4 && c.figures.participants == 0)
+        );
         assert_eq!(r.total.participants, 28);
-        assert_eq!(r.counties[2].orgs.iter().map(|o| o.org.0).collect::<Vec<_>>(), vec![1, 100]); // avg 100 before 60
+        assert_eq!(
+            r.counties[2]
+                .orgs
+                .iter()
+                .map(|o| o.org.0)
+                .collect::<Vec<_>>(),
+            vec![1, 100]
+        ); // avg 100 before 60
         // April still reports the org retired on 04-10
         let (from, to) = super::super::month_range(2020, 4).unwrap();
         let april = MonthlyReport::build(from, to, &roster(), &act);
@@ -245,15 +399,34 @@ mod tests {
     #[test]
     fn awards_split_bureaus_and_enterprises() {
         let act = [
-            OrgActivity { org: OrgId(1), registered: 10, participants: 5, points: 500 },
-            OrgActivity { org: OrgId(2), registered: 10, participants: 5, points: 600 },
-            OrgActivity { org: OrgId(100), registered: 10, participants: 1, points: 10 },
+            OrgActivity {
+                org: OrgId(1),
+                registered: 10,
+                participants: 5,
+                points: 500,
+            },
+            OrgActivity {
+                org: OrgId(2),
+                registered: 10,
+                participants: 5,
+                points: 600,
+            },
+            OrgActivity {
+                org: OrgId(100),
+                registered: 10,
+                participants: 1,
+                points: 10,
+            },
         ];
-        let a = YearEndAwards::build(3, vec![], &roster(), &act, "2020-03-01".parse().unwrap(), "2020-12-31".parse().unwrap());
+        let a = YearEndAwards::build(3, vec![], &roster(), &act, "2020-12-31".parse().unwrap());
         assert_eq!(a.bureaus[0].org, OrgId(2));
         assert_eq!(a.bureaus[1].org, OrgId(1));
         assert_eq!(a.bureaus.len(), 53);
-        assert_eq!(a.enterprises.len(), 1, "the retired enterprise is out of the year-end listing");
+        assert_eq!(
+            a.enterprises.len(),
+            1,
+            "the retired enterprise is out of the year-end listing"
+        );
         assert_eq!(a.enterprises[0].rank, 1);
     }
 }

@@ -1,6 +1,6 @@
 //! Leaderboards (排行榜): scopes, periods, and ranked entries.
 
-use super::rank::{assign, leaderboard_order, RankMethod, ScoreKey};
+use super::rank::{RankMethod, ScoreKey, assign, leaderboard_order};
 use crate::directory::{DeptId, MemberId};
 use crate::identity::PersonName;
 use crate::registry::{CountyId, OrgId};
@@ -41,7 +41,10 @@ pub enum Period {
 impl Period {
     /// The month containing `day`.
     pub fn month_of(day: NaiveDate) -> Period {
-        Period::Month { year: day.year(), month: day.month() }
+        Period::Month {
+            year: day.year(),
+            month: day.month(),
+        }
     }
 
     /// The first and last day covered (`None` for the whole campaign, or an
@@ -58,7 +61,11 @@ impl Period {
 /// First and last day of a month.
 pub fn month_range(year: i32, month: u32) -> Option<(NaiveDate, NaiveDate)> {
     let first = NaiveDate::from_ymd_opt(year, month, 1)?;
-    let next = if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(year, month + 1, 1)? };
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)?
+    };
     Some((first, next.pred_opt()?))
 }
 
@@ -84,7 +91,11 @@ pub struct Standing {
 impl Standing {
     /// The sort key: points, then who reached them first, then id.
     pub fn key(&self) -> ScoreKey {
-        ScoreKey { points: self.points, reached: self.reached_at.timestamp_micros(), id: self.member.0 }
+        ScoreKey {
+            points: self.points,
+            reached: self.reached_at.timestamp_micros(),
+            id: self.member.0,
+        }
     }
 }
 
@@ -115,11 +126,19 @@ pub fn rank_standings(standings: Vec<Standing>) -> Vec<LeaderboardEntry> {
     let keys: Vec<ScoreKey> = standings.iter().map(Standing::key).collect();
     let order = leaderboard_order(&keys);
     let mut ranks = vec![0u32; keys.len()];
-    assign(&order, |i| keys[i as usize].points, RankMethod::Min, &mut ranks);
+    assign(
+        &order,
+        |i| keys[i as usize].points,
+        RankMethod::Min,
+        &mut ranks,
+    );
     let mut slots: Vec<Option<Standing>> = standings.into_iter().map(Some).collect();
     order
         .iter()
-        .map(|&i| LeaderboardEntry { rank: ranks[i as usize], standing: slots[i as usize].take().expect("each index once") })
+        .map(|&i| LeaderboardEntry {
+            rank: ranks[i as usize],
+            standing: slots[i as usize].take().expect("each index once"),
+        })
         .collect()
 }
 
@@ -130,11 +149,20 @@ mod tests {
     #[test]
     fn month_ranges() {
         let (a, b) = month_range(2020, 2).unwrap();
-        assert_eq!((a.to_string(), b.to_string()), ("2020-02-01".into(), "2020-02-29".into()));
+        assert_eq!(
+            (a.to_string(), b.to_string()),
+            ("2020-02-01".into(), "2020-02-29".into())
+        );
         let (_, b) = month_range(2020, 12).unwrap();
         assert_eq!(b.to_string(), "2020-12-31");
         assert!(month_range(2020, 13).is_none());
-        assert_eq!(Period::month_of("2020-07-15".parse().unwrap()), Period::Month { year: 2020, month: 7 });
+        assert_eq!(
+            Period::month_of("2020-07-15".parse().unwrap()),
+            Period::Month {
+                year: 2020,
+                month: 7
+            }
+        );
         assert_eq!(Period::Campaign.range(), None);
     }
 }

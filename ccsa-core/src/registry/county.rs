@@ -113,7 +113,9 @@ mod tests {
         assert_eq!(all.len(), 53);
         let names: HashSet<_> = all.iter().map(|c| c.name).collect();
         assert_eq!(names.len(), 53, "names are unique");
-        let sizes: Vec<usize> = (1..=11).map(|g| County::in_group(SecretaryGroup(g)).count()).collect();
+        let sizes: Vec<usize> = (1..=11)
+            .map(|g| County::in_group(SecretaryGroup(g)).count())
+            .collect();
         assert_eq!(sizes, vec![5, 5, 6, 5, 5, 5, 5, 3, 5, 4, 5]);
         assert_eq!(all[0].name, "沧州市渤海新区");
         assert_eq!(all[52].name, "钦州市钦州港经济开发区");
@@ -123,7 +125,10 @@ mod tests {
         }
         assert!(County::get(CountyId(0)).is_none());
         assert!(County::get(CountyId(54)).is_none());
-        assert_eq!(County::by_name(" 神木市 ").unwrap().group, SecretaryGroup(7));
+        assert_eq!(
+            County::by_name(" 神木市 ").unwrap().group,
+            SecretaryGroup(7)
+        );
         assert!(County::by_name("不存在县").is_none());
     }
 }

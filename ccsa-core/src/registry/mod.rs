@@ -12,7 +12,7 @@ mod roster;
 
 pub use county::{County, CountyId, SecretaryGroup};
 pub use org::{
-    parse_org_name, Contact, ContactDirectory, ContactLine, ContactPhone, NewOrg, Org, OrgContacts, OrgId,
-    OrgKind,
+    Contact, ContactDirectory, ContactLine, ContactPhone, NewOrg, Org, OrgContacts, OrgId, OrgKind,
+    parse_org_name,
 };
 pub use roster::Roster;

@@ -2,7 +2,7 @@
 
 use super::{County, CountyId};
 use crate::error::{Field, FieldError};
-use crate::identity::{fold_width, mask_middle, CreditCode, PersonName, Phone};
+use crate::identity::{CreditCode, PersonName, Phone, fold_width, mask_middle};
 use crate::{ErrorCode, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -52,7 +52,10 @@ pub struct Contact {
 impl Contact {
     /// Validates a name and phone.
     pub fn parse(name: &str, phone: &str) -> Result<Contact> {
-        Ok(Contact { name: PersonName::parse(name)?, phone: Phone::parse(phone)? })
+        Ok(Contact {
+            name: PersonName::parse(name)?,
+            phone: Phone::parse(phone)?,
+        })
     }
 }
 
@@ -119,17 +122,31 @@ impl NewOrg {
         if County::get(county).is_none() {
             errors.push(FieldError::new(Field::County, ErrorCode::CountyUnknown));
         }
-        let name = parse_org_name(name).map_err(|e| errors.push(FieldError::new(Field::OrgName, e.code()))).ok();
+        let name = parse_org_name(name)
+            .map_err(|e| errors.push(FieldError::new(Field::OrgName, e.code())))
+            .ok();
         let credit_code = match credit_code.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(c) => CreditCode::parse(c).map_err(|e| errors.push(FieldError::new(Field::CreditCode, e.code()))).ok(),
+            Some(c) => CreditCode::parse(c)
+                .map_err(|e| errors.push(FieldError::new(Field::CreditCode, e.code())))
+                .ok(),
             None if kind == OrgKind::Enterprise => {
-                errors.push(FieldError::new(Field::CreditCode, ErrorCode::CreditCodeInvalid));
+                errors.push(FieldError::new(
+                    Field::CreditCode,
+                    ErrorCode::CreditCodeInvalid,
+                ));
                 None
             }
             None => None,
         };
         match name {
-            Some(name) if errors.is_empty() => Ok(NewOrg { county, kind, name, credit_code, contacts: OrgContacts::default(), listed_on }),
+            Some(name) if errors.is_empty() => Ok(NewOrg {
+                county,
+                kind,
+                name,
+                credit_code,
+                contacts: OrgContacts::default(),
+                listed_on,
+            }),
             _ => Err(crate::Error::invalid_info(errors)),
         }
     }
@@ -205,8 +222,13 @@ impl ContactPhone {
     pub fn parse(input: &str) -> Result<ContactPhone> {
         let s = fold_width(input).trim().to_string();
         let ok = (5..=20).contains(&s.len())
-            && s.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '+'));
-        if ok { Ok(ContactPhone(s)) } else { Err(ErrorCode::PhoneInvalid.into()) }
+            && s.chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '+'));
+        if ok {
+            Ok(ContactPhone(s))
+        } else {
+            Err(ErrorCode::PhoneInvalid.into())
+        }
     }
     /// The raw number.
     pub fn expose(&self) -> &str {
@@ -254,10 +276,16 @@ pub struct ContactDirectory {
 impl ContactDirectory {
     /// The roles of 附件3 with names and numbers left out.
     pub fn notice_2020() -> ContactDirectory {
-        let line = |role: &str| ContactLine { role: role.to_string(), name: None, phone: None };
+        let line = |role: &str| ContactLine {
+            role: role.to_string(),
+            name: None,
+            phone: None,
+        };
         ContactDirectory {
             lines: vec![line("技术支撑"), line("咨询电话"), line("协调组办公室")],
-            secretaries: (1..=County::GROUPS).map(|g| line(&format!("第{g}组工作秘书"))).collect(),
+            secretaries: (1..=County::GROUPS)
+                .map(|g| line(&format!("第{g}组工作秘书")))
+                .collect(),
         }
     }
 
@@ -278,7 +306,14 @@ mod tests {
 
     #[test]
     fn new_org_lists_every_field_error() {
-        let e = NewOrg::new(CountyId(99), OrgKind::Enterprise, " ", Some("123"), d("2020-03-24")).unwrap_err();
+        let e = NewOrg::new(
+            CountyId(99),
+            OrgKind::Enterprise,
+            " ",
+            Some("123"),
+            d("2020-03-24"),
+        )
+        .unwrap_err();
         let fields: Vec<_> = e.field_errors().iter().map(|f| (f.field, f.code)).collect();
         assert_eq!(
             fields,
@@ -292,27 +327,55 @@ mod tests {
 
     #[test]
     fn activity_and_reporting_windows() {
-        let mut o = Org::from_new(OrgId(1), NewOrg::new(CountyId(1), OrgKind::Bureau, "沧州市渤海新区应急管理局", None, d("2020-03-01")).unwrap());
+        let mut o = Org::from_new(
+            OrgId(1),
+            NewOrg::new(
+                CountyId(1),
+                OrgKind::Bureau,
+                "沧州市渤海新区应急管理局",
+                None,
+                d("2020-03-01"),
+            )
+            .unwrap(),
+        );
         assert!(o.is_active_on(d("2020-03-01")));
         assert!(!o.is_active_on(d("2020-02-29")));
         o.retired_on = Some(d("2020-06-15"));
         assert!(o.is_active_on(d("2020-06-14")));
         assert!(!o.is_active_on(d("2020-06-15")));
-        assert!(o.reported_for(d("2020-06-01"), d("2020-06-30")), "retired mid-June: June still reported");
-        assert!(!o.reported_for(d("2020-07-01"), d("2020-07-31")), "dropped from July");
+        assert!(
+            o.reported_for(d("2020-06-01"), d("2020-06-30")),
+            "retired mid-June: June still reported"
+        );
+        assert!(
+            !o.reported_for(d("2020-07-01"), d("2020-07-31")),
+            "dropped from July"
+        );
     }
 
     #[test]
     fn contacts_are_masked() {
         let c = Contact::parse("王小明", "13800138000").unwrap();
         let json = serde_json::to_string(&c).unwrap();
-        assert!(!json.contains("13800138000") && !json.contains("小明"), "{json}");
+        assert!(
+            !json.contains("13800138000") && !json.contains("小明"),
+            "{json}"
+        );
         let p = ContactPhone::parse("010-12345678").unwrap();
         assert_eq!(p.to_string(), "010*****5678");
         let dir = ContactDirectory::notice_2020();
         assert_eq!(dir.secretaries.len(), 11);
-        assert_eq!(dir.secretary_for(CountyId(11)).unwrap().role, "第3组工作秘书");
-        let cfg: ContactDirectory = serde_json::from_str(r#"{"lines":[{"role":"咨询电话","phone":"010-12345678"}],"secretaries":[]}"#).unwrap();
-        assert_eq!(cfg.lines[0].phone.as_ref().unwrap().expose(), "010-12345678");
+        assert_eq!(
+            dir.secretary_for(CountyId(11)).unwrap().role,
+            "第3组工作秘书"
+        );
+        let cfg: ContactDirectory = serde_json::from_str(
+            r#"{"lines":[{"role":"咨询电话","phone":"010-12345678"}],"secretaries":[]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            cfg.lines[0].phone.as_ref().unwrap().expose(),
+            "010-12345678"
+        );
     }
 }

@@ -29,7 +29,9 @@ pub struct Roster {
 impl Roster {
     /// Builds a roster from stored orgs.
     pub fn new(orgs: impl IntoIterator<Item = Org>) -> Roster {
-        Roster { orgs: orgs.into_iter().map(|o| (o.id, o)).collect() }
+        Roster {
+            orgs: orgs.into_iter().map(|o| (o.id, o)).collect(),
+        }
     }
 
     /// The emergency bureau (应急管理局) of each of the 53 key counties, named
@@ -38,8 +40,14 @@ impl Roster {
         County::all()
             .iter()
             .map(|c| {
-                NewOrg::new(c.id, OrgKind::Bureau, &format!("{}应急管理局", c.name), None, day)
-                    .expect("county names make valid org names")
+                NewOrg::new(
+                    c.id,
+                    OrgKind::Bureau,
+                    &format!("{}应急管理局", c.name),
+                    None,
+                    day,
+                )
+                .expect("county names make valid org names")
             })
             .collect()
     }
@@ -57,12 +65,21 @@ impl Roster {
     /// The org registered under this name (normalised) and active on `day`.
     pub fn find_listed(&self, name: &str, day: NaiveDate) -> Option<&Org> {
         let name = super::parse_org_name(name).ok()?;
-        self.orgs.values().find(|o| o.name == name && o.is_active_on(day))
+        self.orgs
+            .values()
+            .find(|o| o.name == name && o.is_active_on(day))
     }
 
     /// Orgs of a county that belong in a report for `[from, to]`.
-    pub fn reported_in(&self, county: CountyId, from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = &Org> {
-        self.orgs.values().filter(move |o| o.county == county && o.reported_for(from, to))
+    pub fn reported_in(
+        &self,
+        county: CountyId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> impl Iterator<Item = &Org> {
+        self.orgs
+            .values()
+            .filter(move |o| o.county == county && o.reported_for(from, to))
     }
 }
 
@@ -83,9 +100,28 @@ mod tests {
         let r = Roster::new(orgs);
         assert!(r.find_listed(&name, day).is_some());
         assert!(r.find_listed(&format!(" {name} "), day).is_some());
-        assert!(r.find_listed(&name, "2020-05-01".parse().unwrap()).is_none());
-        assert_eq!(r.reported_in(CountyId(7), "2020-04-01".parse().unwrap(), "2020-04-30".parse().unwrap()).count(), 1);
-        assert_eq!(r.reported_in(CountyId(7), "2020-05-01".parse().unwrap(), "2020-05-31".parse().unwrap()).count(), 0);
+        assert!(
+            r.find_listed(&name, "2020-05-01".parse().unwrap())
+                .is_none()
+        );
+        assert_eq!(
+            r.reported_in(
+                CountyId(7),
+                "2020-04-01".parse().unwrap(),
+                "2020-04-30".parse().unwrap()
+            )
+            .count(),
+            1
+        );
+        assert_eq!(
+            r.reported_in(
+                CountyId(7),
+                "2020-05-01".parse().unwrap(),
+                "2020-05-31".parse().unwrap()
+            )
+            .count(),
+            0
+        );
         assert_eq!(r.orgs().count(), 53);
     }
 }

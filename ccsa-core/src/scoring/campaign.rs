@@ -73,7 +73,9 @@ impl Campaign {
         if !self.contains(day) {
             return Err(ErrorCode::OutsideCampaign.into());
         }
-        self.policies.at(day).ok_or_else(|| ErrorCode::PolicyInvalid.into())
+        self.policies
+            .at(day)
+            .ok_or_else(|| ErrorCode::PolicyInvalid.into())
     }
 }
 
@@ -87,8 +89,21 @@ mod tests {
         assert!(c.validate().is_ok());
         let mut late = c.clone();
         late.start = "2020-02-01".parse().unwrap();
-        assert_eq!(late.validate().unwrap_err().code(), ErrorCode::PolicyInvalid);
-        assert_eq!(c.policy_at("2021-01-01".parse().unwrap()).unwrap_err().code(), ErrorCode::OutsideCampaign);
-        assert_eq!(c.policy_at("2020-05-05".parse().unwrap()).unwrap().points_per_correct, 10);
+        assert_eq!(
+            late.validate().unwrap_err().code(),
+            ErrorCode::PolicyInvalid
+        );
+        assert_eq!(
+            c.policy_at("2021-01-01".parse().unwrap())
+                .unwrap_err()
+                .code(),
+            ErrorCode::OutsideCampaign
+        );
+        assert_eq!(
+            c.policy_at("2020-05-05".parse().unwrap())
+                .unwrap()
+                .points_per_correct,
+            10
+        );
     }
 }

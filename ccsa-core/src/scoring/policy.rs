@@ -45,7 +45,11 @@ impl ScoringPolicy {
     /// ```
     pub fn award(&self, correct: u32, total: u32) -> Award {
         let base = (correct * self.points_per_correct).min(self.daily_cap);
-        let bonus = if total > 0 && correct == total { self.full_marks_bonus.min(self.daily_cap - base) } else { 0 };
+        let bonus = if total > 0 && correct == total {
+            self.full_marks_bonus.min(self.daily_cap - base)
+        } else {
+            0
+        };
         Award { base, bonus }
     }
 }
@@ -71,7 +75,9 @@ impl PolicySchedule {
     /// Sorts and checks the policies: at least one, distinct dates, positive caps.
     pub fn new(mut policies: Vec<ScoringPolicy>) -> Result<PolicySchedule> {
         policies.sort_by_key(|p| p.effective_from);
-        let dup = policies.windows(2).any(|w| w[0].effective_from == w[1].effective_from);
+        let dup = policies
+            .windows(2)
+            .any(|w| w[0].effective_from == w[1].effective_from);
         if policies.is_empty() || dup || policies.iter().any(|p| p.daily_cap == 0) {
             return Err(ErrorCode::PolicyInvalid.into());
         }
@@ -108,12 +114,28 @@ mod tests {
 
     #[test]
     fn caps_and_schedule_errors() {
-        let p = ScoringPolicy { effective_from: "2020-03-01".parse().unwrap(), points_per_correct: 3, full_marks_bonus: 4, daily_cap: 10 };
+        let p = ScoringPolicy {
+            effective_from: "2020-03-01".parse().unwrap(),
+            points_per_correct: 3,
+            full_marks_bonus: 4,
+            daily_cap: 10,
+        };
         assert_eq!(p.award(5, 5), Award { base: 10, bonus: 0 });
         assert_eq!(p.award(0, 5), Award { base: 0, bonus: 0 });
         assert_eq!(p.award(0, 0), Award { base: 0, bonus: 0 });
-        assert_eq!(PolicySchedule::new(vec![]).unwrap_err().code(), ErrorCode::PolicyInvalid);
-        assert_eq!(PolicySchedule::new(vec![p, p]).unwrap_err().code(), ErrorCode::PolicyInvalid);
-        assert_eq!(PolicySchedule::new(vec![ScoringPolicy { daily_cap: 0, ..p }]).unwrap_err().code(), ErrorCode::PolicyInvalid);
+        assert_eq!(
+            PolicySchedule::new(vec![]).unwrap_err().code(),
+            ErrorCode::PolicyInvalid
+        );
+        assert_eq!(
+            PolicySchedule::new(vec![p, p]).unwrap_err().code(),
+            ErrorCode::PolicyInvalid
+        );
+        assert_eq!(
+            PolicySchedule::new(vec![ScoringPolicy { daily_cap: 0, ..p }])
+                .unwrap_err()
+                .code(),
+            ErrorCode::PolicyInvalid
+        );
     }
 }

@@ -1,0 +1,1480 @@
+//! The storage-trait conformance suite: one set of tests every backend runs.
+//!
+//! Each case is an `async fn(Arc<dyn Store>)` that panics on failure and
+//! starts from an **empty** store. A backend crate runs them all with
+//! [`store_conformance!`](crate::store_conformance), giving a factory for
+//! fresh stores and a function that blocks on a future:
+//!
+//! ```text
+//! ccsa_core::store_conformance!(
+//!     || async { Arc::new(MyStore::open_empty().await) as Arc<dyn Store> },
+//!     |f| my_runtime.block_on(f)
+//! );
+//! ```
+//!
+//! or call a case directly:
+//!
+//! ```
+//! use ccsa_core::store::{MemoryStore, Store};
+//! use std::sync::Arc;
+//! let store = Arc::new(MemoryStore::new()) as Arc<dyn Store>;
+//! futures::executor::block_on(ccsa_core::conformance::registry_lists_and_retires_orgs(store));
+//! ```
+//!
+//! Concurrency cases issue their calls together (`join_all`); on an SQL
+//! backend each call takes its own pooled connection, so the database sees
+//! real races. After every case the store's invariants must hold.
+
+use crate::admin::{AdminId, AdminSession, NewAdmin, SessionToken, Username, hash_password};
+use crate::binding::{AppUserId, Binding};
+use crate::clock::{Clock, ManualClock, beijing_time};
+use crate::directory::{DepartmentName, MemberId, NewMember};
+use crate::identity::{PersonName, Phone};
+use crate::quiz::{
+    Answer, BankOwner, Choices, DailyDraw, DrawKey, GradedAnswer, NewQuestion, QuestionId,
+    ReviewCard, ReviewChange,
+};
+use crate::ranking::{Period, Scope};
+use crate::registry::{CountyId, NewOrg, Org, OrgId, OrgKind, Roster};
+use crate::sample;
+use crate::scoring::{Campaign, DailySubmission, LedgerEntry, LedgerKind};
+use crate::store::Store;
+use crate::{Ccsa, ErrorCode};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use futures::future::join_all;
+use std::sync::Arc;
+
+/// Every case, by name, for backends that prefer a loop to the macro.
+pub const CASES: &[&str] = &[
+    "registry_lists_and_retires_orgs",
+    "admin_seat_is_compare_and_set",
+    "sessions_and_failures",
+    "departments_are_scoped_and_deletion_moves_members",
+    "members_are_unique_and_scoped",
+    "binding_is_unique_both_ways_under_races",
+    "question_bank_and_draws",
+    "duplicate_submissions_score_once",
+    "standings_activity_and_reports",
+    "service_end_to_end",
+];
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().expect("test date")
+}
+
+fn at(d: &str, h: u32) -> DateTime<Utc> {
+    beijing_time(day(d), h, 0)
+}
+
+async fn sound(store: &Arc<dyn Store>) {
+    let r = store.check_invariants().await.expect("check_invariants");
+    assert!(
+        r.is_sound(),
+        "{} invariants violated: {:?}",
+        store.backend(),
+        r.violations
+    );
+}
+
+async fn bureaus(store: &Arc<dyn Store>) -> Vec<Org> {
+    let mut out = Vec::new();
+    for o in Roster::notice_bureaus(day("2020-03-01")) {
+        out.push(store.insert_org(o).await.expect("insert bureau"));
+    }
+    out
+}
+
+fn new_member(i: u64, dept: Option<crate::directory::DeptId>) -> NewMember {
+    let f = sample::member_form(i, "");
+    let mut m = f
+        .validate(day("2020-03-24"), &[])
+        .expect("sample members are valid");
+    m.department = dept;
+    m
+}
+
+fn new_admin(org: OrgId, username: &str, phc: &str) -> NewAdmin {
+    NewAdmin {
+        org,
+        username: Username::parse(username).expect("valid username"),
+        real_name: PersonName::parse("管理员").expect("valid"),
+        phone: Phone::parse("13900000000").expect("valid"),
+        email: None,
+        password_hash: phc.to_string(),
+        registered_at: at("2020-03-24", 9),
+    }
+}
+
+fn tf_question(i: usize, owner: BankOwner) -> NewQuestion {
+    let cats = [
+        "法律法规",
+        "安全常识",
+        "应急处置",
+        "特殊作业",
+        "危化品储存",
+        "职业健康",
+    ];
+    NewQuestion::true_false(
+        owner,
+        &format!("判断题样例 第{}号：安全生产责任重于泰山。", i + 1),
+        i % 2 == 0,
+        cats[i % cats.len()],
+    )
+    .validate()
+    .expect("valid question")
+}
+
+/// Listing, lookup by name, uniqueness, retirement and re-listing.
+pub async fn registry_lists_and_retires_orgs(store: Arc<dyn Store>) {
+    let orgs = bureaus(&store).await;
+    assert_eq!(orgs.len(), 53);
+    assert_eq!(store.orgs().await.unwrap().len(), 53);
+    let dup = store
+        .insert_org(Roster::notice_bureaus(day("2020-03-01")).remove(3))
+        .await
+        .unwrap_err();
+    assert_eq!(dup.code(), ErrorCode::OrgAlreadyListed);
+    let second_bureau = NewOrg::new(
+        CountyId(1),
+        OrgKind::Bureau,
+        "另一个应急管理局",
+        None,
+        day("2020-03-01"),
+    )
+    .unwrap();
+    assert_eq!(
+        store.insert_org(second_bureau).await.unwrap_err().code(),
+        ErrorCode::OrgAlreadyListed
+    );
+    let e1 = NewOrg::new(
+        CountyId(1),
+        OrgKind::Enterprise,
+        "渤海新区化工有限公司",
+        Some("91350100M000100Y43"),
+        day("2020-03-01"),
+    )
+    .unwrap();
+    let e1 = store.insert_org(e1).await.unwrap();
+    assert_eq!(
+        e1.credit_code.as_ref().unwrap().as_str(),
+        "91350100M000100Y43"
+    );
+    let same_code = NewOrg::new(
+        CountyId(2),
+        OrgKind::Enterprise,
+        "别的公司",
+        Some("91350100M000100Y43"),
+        day("2020-03-01"),
+    )
+    .unwrap();
+    assert_eq!(
+        store.insert_org(same_code).await.unwrap_err().code(),
+        ErrorCode::OrgAlreadyListed
+    );
+    assert_eq!(
+        store
+            .org_by_name(" 渤海新区化工有限公司 ")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        e1.id
+    );
+    assert!(store.org_by_name("不存在的公司").await.unwrap().is_none());
+    assert_eq!(store.org(e1.id).await.unwrap().unwrap(), e1);
+    let retired = store.retire_org(e1.id, day("2020-06-01")).await.unwrap();
+    assert_eq!(retired.retired_on, Some(day("2020-06-01")));
+    assert_eq!(
+        store
+            .retire_org(e1.id, day("2020-07-01"))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::OrgRetired
+    );
+    assert_eq!(
+        store
+            .retire_org(OrgId(987_654), day("2020-07-01"))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::OrgNotFound
+    );
+    // A retired name can be listed again; lookup then prefers the active org.
+    let again = NewOrg::new(
+        CountyId(1),
+        OrgKind::Enterprise,
+        "渤海新区化工有限公司",
+        Some("91310000775785552L"),
+        day("2020-08-01"),
+    )
+    .unwrap();
+    let again = store.insert_org(again).await.unwrap();
+    assert_eq!(
+        store
+            .org_by_name("渤海新区化工有限公司")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        again.id
+    );
+    let contacts = crate::registry::OrgContacts {
+        leader: Some(crate::registry::Contact::parse("赵六", "13700137000").unwrap()),
+        liaison: None,
+    };
+    let o = store
+        .set_org_contacts(again.id, contacts.clone())
+        .await
+        .unwrap();
+    assert_eq!(o.contacts, contacts);
+    assert_eq!(
+        store.org(again.id).await.unwrap().unwrap().contacts,
+        contacts
+    );
+    sound(&store).await;
+}
+
+/// 200 concurrent claims for one org's seat: exactly one wins.
+pub async fn admin_seat_is_compare_and_set(store: Arc<dyn Store>) {
+    let orgs = bureaus(&store).await;
+    let org = orgs[10].id;
+    let phc = hash_password("anquan2020", [3; 16]);
+    let calls = (0..200).map(|i| {
+        let store = store.clone();
+        let a = new_admin(org, &format!("racer{i}"), &phc);
+        async move { store.claim_admin_seat(a).await }
+    });
+    let results = join_all(calls).await;
+    let wins: Vec<_> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert_eq!(wins.len(), 1, "exactly one admin seat");
+    for r in &results {
+        if let Err(e) = r {
+            assert_eq!(e.code(), ErrorCode::AdminAlreadyRegistered);
+        }
+    }
+    let seat = store.admin_seat(org).await.unwrap().expect("seat taken");
+    assert_eq!(seat.id, wins[0].id);
+    assert_eq!(seat.admin.password_hash, phc);
+    let by_name = store
+        .admin_by_username(&seat.admin.username)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_name.id, seat.id);
+    // The same login name for another org is taken.
+    let other = new_admin(orgs[11].id, seat.admin.username.as_str(), &phc);
+    assert_eq!(
+        store.claim_admin_seat(other).await.unwrap_err().code(),
+        ErrorCode::UsernameTaken
+    );
+    assert!(store.admin_seat(orgs[11].id).await.unwrap().is_none());
+    assert_eq!(
+        store
+            .claim_admin_seat(new_admin(OrgId(987_654), "ghost", &phc))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::OrgNotFound
+    );
+    sound(&store).await;
+}
+
+/// Sessions are stored by digest and revocable; failures are counted per key.
+pub async fn sessions_and_failures(store: Arc<dyn Store>) {
+    let orgs = bureaus(&store).await;
+    let seat = store
+        .claim_admin_seat(new_admin(orgs[0].id, "admin0", "$argon2id$x"))
+        .await
+        .unwrap();
+    let mk = |b: u8| {
+        let t = SessionToken::from_random([b; 32]);
+        AdminSession {
+            digest: t.digest(),
+            admin: seat.id,
+            org: orgs[0].id,
+            issued_at: at("2020-03-24", 9),
+            expires_at: at("2020-03-24", 21),
+            revoked: false,
+        }
+    };
+    store.put_session(mk(1)).await.unwrap();
+    store.put_session(mk(2)).await.unwrap();
+    assert_eq!(store.session(&mk(1).digest).await.unwrap(), Some(mk(1)));
+    assert!(
+        store
+            .session(&SessionToken::from_random([9; 32]).digest())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(store.revoke_session(&mk(1).digest).await.unwrap());
+    assert!(
+        !store
+            .revoke_session(&SessionToken::from_random([9; 32]).digest())
+            .await
+            .unwrap()
+    );
+    assert!(store.session(&mk(1).digest).await.unwrap().unwrap().revoked);
+    assert_eq!(store.revoke_sessions_of(seat.id).await.unwrap(), 1);
+    assert_eq!(store.revoke_sessions_of(AdminId(987_654)).await.unwrap(), 0);
+    assert!(store.session(&mk(2).digest).await.unwrap().unwrap().revoked);
+
+    for m in 0..3 {
+        store
+            .record_failure("phone:abc", at("2020-03-24", 9) + Duration::minutes(m * 20))
+            .await
+            .unwrap();
+    }
+    store
+        .record_failure("app:xyz", at("2020-03-24", 9))
+        .await
+        .unwrap();
+    let f = store
+        .failures_since("phone:abc", at("2020-03-24", 9) + Duration::minutes(10))
+        .await
+        .unwrap();
+    assert_eq!(f.len(), 2);
+    assert!(
+        store
+            .failures_since("phone:none", at("2020-03-24", 0))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    sound(&store).await;
+}
+
+/// Department CRUD, uniqueness within an org, isolation across orgs, and
+/// deletion moving members to 无部门人员.
+pub async fn departments_are_scoped_and_deletion_moves_members(store: Arc<dyn Store>) {
+    let orgs = bureaus(&store).await;
+    let (a, b) = (orgs[0].id, orgs[1].id);
+    let name = |s: &str| DepartmentName::parse(s).unwrap();
+    let prod = store.create_department(a, name("生产部")).await.unwrap();
+    let tech = store.create_department(a, name("技术部")).await.unwrap();
+    assert_eq!(
+        store
+            .create_department(a, name("生产部"))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::DepartmentNameTaken
+    );
+    let b_prod = store
+        .create_department(b, name("生产部"))
+        .await
+        .expect("same name in another org is fine");
+    assert_eq!(
+        store
+            .rename_department(a, tech.id, name("生产部"))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::DepartmentNameTaken
+    );
+    let tech = store
+        .rename_department(a, tech.id, name("技术质量部"))
+        .await
+        .unwrap();
+    assert_eq!(tech.name.as_str(), "技术质量部");
+    // Org A cannot touch org B's department.
+    assert_eq!(
+        store
+            .rename_department(a, b_prod.id, name("x"))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::DepartmentNotFound
+    );
+    assert_eq!(
+        store
+            .delete_department(a, b_prod.id)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::DepartmentNotFound
+    );
+    assert_eq!(
+        store
+            .create_department(OrgId(987_654), name("x"))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::OrgNotFound
+    );
+    let names: Vec<String> = store
+        .departments(a)
+        .await
+        .unwrap()
+        .iter()
+        .map(|d| d.name.as_str().to_string())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(names.contains(&"生产部".to_string()) && names.contains(&"技术质量部".to_string()));
+
+    for i in 0..5 {
+        store
+            .insert_member(a, new_member(i, Some(prod.id)), at("2020-03-24", 9))
+            .await
+            .unwrap();
+    }
+    store
+        .insert_member(a, new_member(5, Some(tech.id)), at("2020-03-24", 9))
+        .await
+        .unwrap();
+    let gone = store
+        .insert_member(a, new_member(6, Some(prod.id)), at("2020-03-24", 9))
+        .await
+        .unwrap();
+    store
+        .delete_member(a, gone.id, at("2020-03-25", 9))
+        .await
+        .unwrap();
+    let del = store.delete_department(a, prod.id).await.unwrap();
+    assert_eq!(del.members_moved, 5, "active members moved to 无部门人员");
+    assert_eq!(
+        store
+            .delete_department(a, prod.id)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::DepartmentNotFound
+    );
+    let members = store.members(a).await.unwrap();
+    assert_eq!(
+        members
+            .iter()
+            .filter(|m| m.details.department.is_none())
+            .count(),
+        5
+    );
+    assert_eq!(
+        members
+            .iter()
+            .filter(|m| m.details.department == Some(tech.id))
+            .count(),
+        1
+    );
+    assert_eq!(store.departments(b).await.unwrap().len(), 1);
+    sound(&store).await;
+}
+
+/// Members: system-wide uniqueness of phone and ID number, updates, deletes,
+/// and isolation between orgs.
+pub async fn members_are_unique_and_scoped(store: Arc<dyn Store>) {
+    let orgs = bureaus(&store).await;
+    let (a, b) = (orgs[0].id, orgs[1].id);
+    let b_dept = store
+        .create_department(b, DepartmentName::parse("生产部").unwrap())
+        .await
+        .unwrap();
+    let m1 = store
+        .insert_member(a, new_member(1, None), at("2020-03-24", 9))
+        .await
+        .unwrap();
+    assert_eq!(m1.org, a);
+    // Same phone in another org: taken.
+    let mut clash = new_member(2, None);
+    clash.phone = m1.details.phone.clone();
+    assert_eq!(
+        store
+            .insert_member(b, clash, at("2020-03-24", 9))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::PhoneTaken
+    );
+    let mut clash = new_member(2, None);
+    clash.id_number = m1.details.id_number.clone();
+    assert_eq!(
+        store
+            .insert_member(b, clash, at("2020-03-24", 9))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::IdNumberTaken
+    );
+    // A department of another org cannot be used.
+    assert_eq!(
+        store
+            .insert_member(a, new_member(3, Some(b_dept.id)), at("2020-03-24", 9))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::DepartmentNotFound
+    );
+    assert_eq!(
+        store
+            .insert_member(OrgId(987_654), new_member(3, None), at("2020-03-24", 9))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::OrgNotFound
+    );
+
+    let m2 = store
+        .insert_member(b, new_member(2, Some(b_dept.id)), at("2020-03-24", 9))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .member_by_phone(&m2.details.phone)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        m2.id
+    );
+    // Isolation: org A sees nothing of org B's member.
+    assert!(store.member(a, m2.id).await.unwrap().is_none());
+    assert_eq!(
+        store
+            .update_member(a, m2.id, new_member(9, None))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::MemberNotFound
+    );
+    assert_eq!(
+        store
+            .delete_member(a, m2.id, at("2020-03-25", 9))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::MemberNotFound
+    );
+    assert_eq!(store.members(a).await.unwrap().len(), 1);
+
+    // Update: change phone; the old phone is free again, the new one is taken.
+    let old_phone = m1.details.phone.clone();
+    let mut changed = m1.details.clone();
+    changed.phone = Phone::parse("19900099999").unwrap();
+    let m1u = store
+        .update_member(a, m1.id, changed.clone())
+        .await
+        .unwrap();
+    assert_eq!(m1u.details.phone, changed.phone);
+    assert!(store.member_by_phone(&old_phone).await.unwrap().is_none());
+    let mut takes_old = new_member(4, None);
+    takes_old.phone = old_phone.clone();
+    let m4 = store
+        .insert_member(a, takes_old, at("2020-03-24", 9))
+        .await
+        .unwrap();
+    let mut steal = m4.details.clone();
+    steal.phone = changed.phone.clone();
+    assert_eq!(
+        store
+            .update_member(a, m4.id, steal)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::PhoneTaken
+    );
+    // Updating a member with its own phone and ID is fine.
+    store
+        .update_member(a, m4.id, m4.details.clone())
+        .await
+        .unwrap();
+
+    // Delete frees phone and ID number.
+    store
+        .delete_member(a, m4.id, at("2020-03-25", 9))
+        .await
+        .unwrap();
+    assert!(store.member(a, m4.id).await.unwrap().is_none());
+    assert_eq!(
+        store
+            .delete_member(a, m4.id, at("2020-03-25", 9))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::MemberNotFound
+    );
+    let mut reuse = new_member(4, None);
+    reuse.phone = old_phone;
+    store
+        .insert_member(b, reuse, at("2020-03-26", 9))
+        .await
+        .expect("phone and ID free after delete");
+    sound(&store).await;
+}
+
+/// Two app users binding one member at once: one wins, the other gets
+/// `MEMBER_ALREADY_BOUND`; one app user cannot bind twice.
+pub async fn binding_is_unique_both_ways_under_races(store: Arc<dyn Store>) {
+    let orgs = bureaus(&store).await;
+    let a = orgs[0].id;
+    let m = store
+        .insert_member(a, new_member(1, None), at("2020-03-24", 9))
+        .await
+        .unwrap();
+    let m2 = store
+        .insert_member(a, new_member(2, None), at("2020-03-24", 9))
+        .await
+        .unwrap();
+    for round in 0..20 {
+        let target = store
+            .insert_member(a, new_member(100 + round, None), at("2020-03-24", 9))
+            .await
+            .unwrap();
+        let b = |u: &str| Binding {
+            app_user: AppUserId::parse(u).unwrap(),
+            member: target.id,
+            org: a,
+            bound_at: at("2020-03-24", 10),
+        };
+        let (r1, r2) = futures::join!(
+            store.bind(b(&format!("wx-a-{round}"))),
+            store.bind(b(&format!("wx-b-{round}")))
+        );
+        let err = match (r1, r2) {
+            (Ok(_), Err(e)) | (Err(e), Ok(_)) => e,
+            (a, b) => panic!("round {round}: exactly one binding must win, got {a:?} and {b:?}"),
+        };
+        assert_eq!(err.code(), ErrorCode::MemberAlreadyBound);
+    }
+    let bind = |u: &str, member: MemberId| Binding {
+        app_user: AppUserId::parse(u).unwrap(),
+        member,
+        org: a,
+        bound_at: at("2020-03-24", 10),
+    };
+    store.bind(bind("wx-1", m.id)).await.unwrap();
+    assert_eq!(
+        store.bind(bind("wx-1", m2.id)).await.unwrap_err().code(),
+        ErrorCode::AppUserAlreadyBound
+    );
+    assert_eq!(
+        store
+            .binding_of(&AppUserId::parse("wx-1").unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+            .member,
+        m.id
+    );
+    assert_eq!(
+        store
+            .bind(bind("wx-9", MemberId(987_654)))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::MemberNotFound
+    );
+    // Deleting the member removes the binding; the app user can bind again.
+    store
+        .delete_member(a, m.id, at("2020-03-25", 9))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .binding_of(&AppUserId::parse("wx-1").unwrap())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store.bind(bind("wx-1", m2.id)).await.unwrap();
+    sound(&store).await;
+}
+
+/// Question banks, revisions, and the put-if-absent draw.
+pub async fn question_bank_and_draws(store: Arc<dyn Store>) {
+    let orgs = bureaus(&store).await;
+    let r0 = store.bank_revision().await.unwrap();
+    let national: Vec<_> = (0..30)
+        .map(|i| tf_question(i, BankOwner::National))
+        .collect();
+    let ids = store.insert_questions(national.clone()).await.unwrap();
+    assert_eq!(ids.len(), 30);
+    let r1 = store.bank_revision().await.unwrap();
+    assert!(r1 > r0);
+    let own = store
+        .insert_questions(vec![tf_question(99, BankOwner::Org(orgs[0].id))])
+        .await
+        .unwrap();
+    assert!(store.bank_revision().await.unwrap() > r1);
+    assert_eq!(
+        store
+            .questions(Some(BankOwner::National))
+            .await
+            .unwrap()
+            .len(),
+        30
+    );
+    assert_eq!(
+        store
+            .questions(Some(BankOwner::Org(orgs[0].id)))
+            .await
+            .unwrap()[0]
+            .id,
+        own[0]
+    );
+    assert!(
+        store
+            .questions(Some(BankOwner::Org(orgs[1].id)))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.questions(None).await.unwrap().len(), 31);
+    let got = store
+        .questions_by_id(&[ids[3], QuestionId(987_654), ids[0]])
+        .await
+        .unwrap();
+    assert_eq!(
+        got.iter().map(|q| q.id).collect::<Vec<_>>(),
+        vec![ids[3], ids[0]]
+    );
+    assert_eq!(got[0].body, national[3]);
+
+    let m = store
+        .insert_member(orgs[0].id, new_member(1, None), at("2020-03-24", 9))
+        .await
+        .unwrap();
+    let key = |d: &str| DrawKey {
+        member: m.id,
+        day: day(d),
+        bank_revision: r1,
+        seed: 7,
+    };
+    let first = DailyDraw {
+        key: key("2020-03-24"),
+        questions: ids[..5].to_vec(),
+        reviews: 0,
+    };
+    let other = DailyDraw {
+        key: key("2020-03-24"),
+        questions: ids[5..10].to_vec(),
+        reviews: 1,
+    };
+    let (x, y) = futures::join!(
+        store.issue_draw(first.clone()),
+        store.issue_draw(other.clone())
+    );
+    let (x, y) = (x.unwrap(), y.unwrap());
+    assert_eq!(x, y, "both callers see the one stored draw");
+    assert!(x == first || x == other);
+    assert_eq!(
+        store.draw_of(m.id, day("2020-03-24")).await.unwrap(),
+        Some(x.clone())
+    );
+    assert!(
+        store
+            .draw_of(m.id, day("2020-03-25"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store
+        .issue_draw(DailyDraw {
+            key: key("2020-03-25"),
+            questions: ids[10..15].to_vec(),
+            reviews: 0,
+        })
+        .await
+        .unwrap();
+    let h = store.quiz_history(m.id, day("2020-03-25")).await.unwrap();
+    assert_eq!(h.recent.len(), 5);
+    assert!(h.recent.iter().all(|(_, d)| *d == day("2020-03-25")));
+    assert_eq!(
+        store
+            .quiz_history(m.id, day("2020-03-01"))
+            .await
+            .unwrap()
+            .recent
+            .len(),
+        10
+    );
+    assert!(h.cards.is_empty());
+    sound(&store).await;
+}
+
+fn submission(
+    member: MemberId,
+    org: OrgId,
+    d: &str,
+    correct: u32,
+    points: i64,
+    when: DateTime<Utc>,
+    qs: &[QuestionId],
+) -> DailySubmission {
+    let answers: Vec<GradedAnswer> = qs
+        .iter()
+        .enumerate()
+        .map(|(i, q)| GradedAnswer {
+            question: *q,
+            chosen: Choices::single(0),
+            correct: (i as u32) < correct,
+        })
+        .collect();
+    let mut ledger = Vec::new();
+    if points > 0 {
+        let base = points.min(i64::from(correct) * 10);
+        ledger.push(LedgerEntry {
+            member,
+            org,
+            day: day(d),
+            kind: LedgerKind::DailyQuiz,
+            points: base,
+            at: when,
+        });
+        if points > base {
+            ledger.push(LedgerEntry {
+                member,
+                org,
+                day: day(d),
+                kind: LedgerKind::FullMarksBonus,
+                points: points - base,
+                at: when,
+            });
+        }
+    }
+    let reviews = answers
+        .iter()
+        .filter(|a| !a.correct)
+        .map(|a| {
+            ReviewChange::Upsert(
+                ReviewCard::after_answer(None, a.question, false, day(d))
+                    .expect("wrong answers make cards"),
+            )
+        })
+        .collect();
+    DailySubmission {
+        member,
+        org,
+        day: day(d),
+        submitted_at: when,
+        answers,
+        correct,
+        points,
+        ledger,
+        reviews,
+    }
+}
+
+/// 1,000 concurrent duplicate submissions of one member's day: exactly one
+/// scores; every caller gets the same result; totals equal the ledger.
+pub async fn duplicate_submissions_score_once(store: Arc<dyn Store>) {
+    let orgs = bureaus(&store).await;
+    let org = orgs[0].id;
+    let qs = store
+        .insert_questions(
+            (0..5)
+                .map(|i| tf_question(i, BankOwner::National))
+                .collect(),
+        )
+        .await
+        .unwrap();
+    let m = store
+        .insert_member(org, new_member(1, None), at("2020-03-24", 9))
+        .await
+        .unwrap();
+    let calls = (0..1000).map(|i| {
+        let store = store.clone();
+        // Each caller sends a different grading; only the first stored counts.
+        let s = submission(
+            m.id,
+            org,
+            "2020-03-24",
+            (i % 5) as u32 + 1,
+            10 * ((i % 5) + 1),
+            at("2020-03-24", 10) + Duration::seconds(i),
+            &qs,
+        );
+        async move { store.record_submission(s).await }
+    });
+    let results: Vec<_> = join_all(calls)
+        .await
+        .into_iter()
+        .map(|r| r.expect("record_submission"))
+        .collect();
+    assert_eq!(
+        results.iter().filter(|o| o.first).count(),
+        1,
+        "exactly one scoring"
+    );
+    let winner = results.iter().find(|o| o.first).unwrap().result.clone();
+    assert!(
+        results.iter().all(|o| o.result == winner),
+        "every caller gets the first result"
+    );
+    let ledger = store.ledger(m.id).await.unwrap();
+    assert_eq!(ledger.iter().map(|e| e.points).sum::<i64>(), winner.points);
+    assert_eq!(store.member_points(m.id).await.unwrap(), winner.points);
+    assert_eq!(
+        store.submission(m.id, day("2020-03-24")).await.unwrap(),
+        Some(winner.clone())
+    );
+    let cards = store
+        .quiz_history(m.id, day("2020-03-24"))
+        .await
+        .unwrap()
+        .cards;
+    assert_eq!(
+        cards.len() as u32,
+        5 - winner.correct,
+        "review cards of the scored submission only"
+    );
+    // A perfect day with a bonus, then a zero day: totals follow the ledger.
+    let s2 = submission(m.id, org, "2020-03-25", 5, 60, at("2020-03-25", 10), &qs);
+    store.record_submission(s2).await.unwrap();
+    let s3 = submission(m.id, org, "2020-03-26", 0, 0, at("2020-03-26", 10), &qs);
+    let o3 = store.record_submission(s3).await.unwrap();
+    assert!(o3.first && o3.result.points == 0);
+    let sum: i64 = store
+        .ledger(m.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.points)
+        .sum();
+    assert_eq!(store.member_points(m.id).await.unwrap(), sum);
+    assert_eq!(sum, winner.points + 60);
+    assert!(
+        store
+            .ledger(m.id)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.kind == LedgerKind::FullMarksBonus)
+    );
+    // Review changes: a removal applies.
+    let q0 = cards[0].question;
+    let mut s4 = submission(m.id, org, "2020-03-27", 5, 50, at("2020-03-27", 10), &qs);
+    s4.reviews = vec![ReviewChange::Remove(q0)];
+    store.record_submission(s4).await.unwrap();
+    let after = store
+        .quiz_history(m.id, day("2020-03-27"))
+        .await
+        .unwrap()
+        .cards;
+    assert!(!after.iter().any(|c| c.question == q0));
+    sound(&store).await;
+}
+
+/// Standings by scope and period (ties by who reached the score first),
+/// per-org activity, and the monthly report built on them.
+pub async fn standings_activity_and_reports(store: Arc<dyn Store>) {
+    let orgs = bureaus(&store).await;
+    let (a, b, c) = (orgs[0].id, orgs[1].id, orgs[12].id); // counties 1, 2, 13
+    let qs = store
+        .insert_questions(
+            (0..5)
+                .map(|i| tf_question(i, BankOwner::National))
+                .collect(),
+        )
+        .await
+        .unwrap();
+    let dept = store
+        .create_department(a, DepartmentName::parse("一车间").unwrap())
+        .await
+        .unwrap();
+    let mut ms = Vec::new();
+    for (i, (org, dept)) in [
+        (a, Some(dept.id)),
+        (a, Some(dept.id)),
+        (a, None),
+        (b, None),
+        (c, None),
+        (c, None),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        ms.push(
+            store
+                .insert_member(org, new_member(i as u64, dept), at("2020-03-02", 9))
+                .await
+                .unwrap(),
+        );
+    }
+    let never = store
+        .insert_member(c, new_member(50, None), at("2020-04-15", 9))
+        .await
+        .unwrap();
+    let rec = |i: usize, d: &str, h: u32, correct: u32, points: i64| {
+        let s = submission(ms[i].id, ms[i].org, d, correct, points, at(d, h), &qs);
+        let store = store.clone();
+        async move { store.record_submission(s).await.unwrap() }
+    };
+    // March: m0 30 (at 10h), m1 30 (at 9h: reached first), m2 50, m3 10, m4 0.
+    rec(0, "2020-03-10", 10, 3, 30).await;
+    rec(1, "2020-03-10", 9, 3, 30).await;
+    rec(2, "2020-03-11", 9, 5, 50).await;
+    rec(3, "2020-03-11", 9, 1, 10).await;
+    rec(4, "2020-03-12", 9, 0, 0).await;
+    // April: m0 +20, m5 40.
+    rec(0, "2020-04-01", 9, 2, 20).await;
+    rec(5, "2020-04-02", 9, 4, 40).await;
+
+    let march = Period::Month {
+        year: 2020,
+        month: 3,
+    };
+    let board = crate::ranking::rank_standings(store.standings(Scope::All, march).await.unwrap());
+    let rows: Vec<_> = board
+        .iter()
+        .map(|e| (e.rank, e.standing.member, e.standing.points))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (1, ms[2].id, 50),
+            (2, ms[1].id, 30),
+            (2, ms[0].id, 30),
+            (4, ms[3].id, 10),
+            (5, ms[4].id, 0)
+        ]
+    );
+    let campaign = crate::ranking::rank_standings(
+        store.standings(Scope::All, Period::Campaign).await.unwrap(),
+    );
+    // m2 and m0 both have 50; m2 reached it first (03-11 vs 04-01).
+    let top: Vec<_> = campaign
+        .iter()
+        .take(3)
+        .map(|e| (e.rank, e.standing.member, e.standing.points))
+        .collect();
+    assert_eq!(
+        top,
+        vec![(1, ms[2].id, 50), (1, ms[0].id, 50), (3, ms[5].id, 40)]
+    );
+    assert_eq!(campaign.len(), 6);
+    let day_board = store
+        .standings(Scope::All, Period::Day(day("2020-03-11")))
+        .await
+        .unwrap();
+    assert_eq!(day_board.len(), 2);
+    let in_dept = store
+        .standings(Scope::Department(a, Some(dept.id)), Period::Campaign)
+        .await
+        .unwrap();
+    assert_eq!(in_dept.len(), 2);
+    let no_dept = store
+        .standings(Scope::Department(a, None), Period::Campaign)
+        .await
+        .unwrap();
+    assert_eq!(
+        no_dept.iter().map(|s| s.member).collect::<Vec<_>>(),
+        vec![ms[2].id]
+    );
+    assert_eq!(
+        store
+            .standings(Scope::Org(b), Period::Campaign)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        store
+            .standings(Scope::County(CountyId(13)), Period::Campaign)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(
+        store
+            .standings(Scope::County(CountyId(30)), Period::Campaign)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // default pagination and my rank
+    let page = store
+        .leaderboard_page(Scope::All, march, 1, 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        page.iter().map(|e| e.standing.member).collect::<Vec<_>>(),
+        vec![ms[1].id, ms[0].id]
+    );
+    let mine = store
+        .standing_of(ms[3].id, Scope::All, march)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((mine.rank, mine.standing.points), (4, 10));
+    assert!(
+        store
+            .standing_of(ms[5].id, Scope::All, march)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Activity: March registered counts everyone created by 03-31 (not `never`).
+    let act = store
+        .activity(day("2020-03-01"), day("2020-03-31"))
+        .await
+        .unwrap();
+    let get = |o: OrgId| *act.iter().find(|x| x.org == o).unwrap();
+    assert_eq!(
+        (get(a).registered, get(a).participants, get(a).points),
+        (3, 3, 110)
+    );
+    assert_eq!(
+        (get(b).registered, get(b).participants, get(b).points),
+        (1, 1, 10)
+    );
+    assert_eq!(
+        (get(c).registered, get(c).participants, get(c).points),
+        (2, 1, 0)
+    );
+    assert_eq!(act.len(), 53);
+    let april = store
+        .activity(day("2020-04-01"), day("2020-04-30"))
+        .await
+        .unwrap();
+    let c_april = *april.iter().find(|x| x.org == c).unwrap();
+    assert_eq!(
+        (c_april.registered, c_april.participants, c_april.points),
+        (3, 1, 40)
+    );
+    // A member deleted in April still counts as registered in March, not in May.
+    store
+        .delete_member(c, never.id, at("2020-04-20", 9))
+        .await
+        .unwrap();
+    let may = store
+        .activity(day("2020-05-01"), day("2020-05-31"))
+        .await
+        .unwrap();
+    assert_eq!(may.iter().find(|x| x.org == c).unwrap().registered, 2);
+    let roster = Roster::new(store.orgs().await.unwrap());
+    let report =
+        crate::ranking::MonthlyReport::build(day("2020-03-01"), day("2020-03-31"), &roster, &act);
+    assert_eq!(
+        report.counties[0].county,
+        CountyId(1),
+        "county 1: 3/3 participants, avg 36.7"
+    );
+    assert_eq!(
+        report.counties[1].county,
+        CountyId(2),
+        "county 2: 1/1, avg 10"
+    );
+    assert_eq!(report.counties[2].county, CountyId(13), "county 13: 1/2");
+    assert_eq!(report.total.participants, 5);
+    let r = store.check_invariants().await.unwrap();
+    assert!(
+        r.is_sound() && r.members_checked >= 6 && r.submissions_checked == 7,
+        "{r:?}"
+    );
+}
+
+/// The whole notice through the [`Ccsa`] facade on this store: roster,
+/// first-registrant admin, login, departments, members, binding with
+/// lock-out, daily quiz with one scoring per day, leaderboard and report.
+pub async fn service_end_to_end(store: Arc<dyn Store>) {
+    let clock = Arc::new(ManualClock::new(at("2020-03-24", 9)));
+    let ccsa = Ccsa::new(store.clone(), clock.clone(), Campaign::notice_2020(2020))
+        .unwrap()
+        .with_entropy_seed(9);
+    ccsa.list_notice_bureaus().await.unwrap();
+    assert_eq!(
+        ccsa.list_notice_bureaus().await.unwrap().len(),
+        53,
+        "idempotent"
+    );
+    let reg = |username: &str| crate::admin::AdminRegistration {
+        org_name: "南京市江北新区应急管理局".into(),
+        real_name: "钱七".into(),
+        phone: "13600136000".into(),
+        username: username.into(),
+        password: "jiangbei2020".into(),
+        ..Default::default()
+    };
+    // Eight registrants at once: one admin.
+    let attempts = join_all((0..8).map(|i| {
+        let form = reg(&format!("jiangbei{i}"));
+        let ccsa = &ccsa;
+        async move { ccsa.register_admin(&form).await }
+    }))
+    .await;
+    assert_eq!(attempts.iter().filter(|r| r.is_ok()).count(), 1);
+    assert!(
+        attempts
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .all(|e| e.code() == ErrorCode::AdminAlreadyRegistered)
+    );
+    let winner = attempts
+        .iter()
+        .find_map(|r| r.as_ref().ok())
+        .unwrap()
+        .admin
+        .username
+        .as_str()
+        .to_string();
+    let unlisted = crate::admin::AdminRegistration {
+        org_name: "不在名单的公司".into(),
+        ..reg("other1")
+    };
+    assert_eq!(
+        ccsa.register_admin(&unlisted).await.unwrap_err().code(),
+        ErrorCode::OrgNotListed
+    );
+    let bad = crate::admin::AdminRegistration {
+        org_name: "神木市应急管理局".into(),
+        phone: "123".into(),
+        password: "x".into(),
+        ..reg("shenmu")
+    };
+    let e = ccsa.register_admin(&bad).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInfo);
+    assert_eq!(e.field_errors().len(), 2);
+    let taken_name = crate::admin::AdminRegistration {
+        org_name: "神木市应急管理局".into(),
+        ..reg(&winner)
+    };
+    let e = ccsa.register_admin(&taken_name).await.unwrap_err();
+    assert_eq!(
+        (e.code(), e.field_errors()[0].code),
+        (ErrorCode::InvalidInfo, ErrorCode::UsernameTaken)
+    );
+
+    // Login, with the wrong password first.
+    assert_eq!(
+        ccsa.login(&winner, "wrong-pass1").await.unwrap_err().code(),
+        ErrorCode::LoginFailed
+    );
+    assert_eq!(
+        ccsa.login("nobody", "wrong-pass1")
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::LoginFailed
+    );
+    let (token, ctx) = ccsa.login(&winner, "jiangbei2020").await.unwrap();
+    assert_eq!(ccsa.authenticate(&token).await.unwrap(), ctx);
+    let dept = ccsa.create_department(&ctx, "生产部").await.unwrap();
+    let mut forms = Vec::new();
+    for i in 0..12u64 {
+        let f = sample::member_form(1000 + i, if i % 2 == 0 { "生产部" } else { "" });
+        ccsa.add_member(&ctx, &f).await.unwrap();
+        forms.push(f);
+    }
+    let bad_member = crate::directory::MemberForm {
+        phone: "12".into(),
+        ..sample::member_form(2000, "不存在的部门")
+    };
+    let e = ccsa.add_member(&ctx, &bad_member).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::InvalidInfo);
+    assert_eq!(e.field_errors().len(), 2);
+    assert!(
+        ccsa.find_member_by_phone(&ctx, &forms[3].phone)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let moved = ccsa.delete_department(&ctx, dept.id).await.unwrap();
+    assert_eq!(moved.members_moved, 6);
+
+    // Binding: before import, mismatch, lock-out, success.
+    let e = ccsa
+        .bind("wx-stranger", "陌生人", "19999999999")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotImported);
+    for _ in 0..4 {
+        assert_eq!(
+            ccsa.bind("wx-guesser", "错误名", &forms[0].phone)
+                .await
+                .unwrap_err()
+                .code(),
+            ErrorCode::Mismatch
+        );
+    }
+    // The 5th failure from this app user trips the lock.
+    assert_eq!(
+        ccsa.bind("wx-guesser", "错误名", &forms[1].phone)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::Mismatch
+    );
+    let locked = ccsa
+        .bind("wx-guesser", &forms[2].name, &forms[2].phone)
+        .await
+        .unwrap_err();
+    assert_eq!(locked.code(), ErrorCode::LockedUntil);
+    assert!(locked.locked_until_time().unwrap() > clock.now());
+    // The phone of forms[0] had 4 failures: one more from elsewhere locks it too.
+    assert_eq!(
+        ccsa.bind("wx-other", "又错了", &forms[0].phone)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::Mismatch
+    );
+    assert_eq!(
+        ccsa.bind("wx-owner", &forms[0].name, &forms[0].phone)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::LockedUntil
+    );
+    clock.advance(Duration::minutes(61));
+    ccsa.bind("wx-owner", &forms[0].name, &forms[0].phone)
+        .await
+        .unwrap();
+    for (i, f) in forms.iter().enumerate().skip(1) {
+        ccsa.bind(&format!("wx-{i}"), &f.name, &f.phone)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        ccsa.bind("wx-late", &forms[1].name, &forms[1].phone)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::MemberAlreadyBound
+    );
+    assert_eq!(
+        ccsa.bind("wx-1", &forms[2].name, &forms[2].phone)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::AppUserAlreadyBound
+    );
+
+    // Quiz before any question: a clear error.
+    assert_eq!(
+        ccsa.todays_quiz("wx-owner").await.unwrap_err().code(),
+        ErrorCode::BankTooSmall
+    );
+    ccsa.add_national_questions(
+        (0..40)
+            .map(|i| tf_question(i, BankOwner::National))
+            .collect(),
+    )
+    .await
+    .unwrap();
+    let quiz = ccsa.todays_quiz("wx-owner").await.unwrap();
+    assert_eq!(quiz.questions.len(), 5);
+    assert_eq!(
+        ccsa.todays_quiz("wx-owner").await.unwrap().draw,
+        quiz.draw,
+        "reopening shows the same questions"
+    );
+    let all = store.questions(None).await.unwrap();
+    let answers: Vec<Answer> = quiz
+        .questions
+        .iter()
+        .map(|q| Answer {
+            question: q.id,
+            chosen: all.iter().find(|x| x.id == q.id).unwrap().body.answer,
+        })
+        .collect();
+    let e = ccsa.submit("wx-owner", &answers[..4]).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::AnswersDontMatchDraw);
+    let first = ccsa.submit("wx-owner", &answers).await.unwrap();
+    assert!(first.first);
+    assert_eq!((first.result.correct, first.result.points), (5, 60));
+    let wrong: Vec<Answer> = answers
+        .iter()
+        .map(|a| Answer {
+            question: a.question,
+            chosen: Choices(a.chosen.0 ^ 3),
+        })
+        .collect();
+    let again = ccsa.submit("wx-owner", &wrong).await.unwrap();
+    assert!(!again.first);
+    assert_eq!(again.result, first.result);
+    assert_eq!(ccsa.my_points("wx-owner").await.unwrap(), 60);
+    // Everyone else answers all wrong today.
+    for i in 1..forms.len() {
+        let app = format!("wx-{i}");
+        let q = ccsa.todays_quiz(&app).await.unwrap();
+        let ans: Vec<Answer> = q
+            .questions
+            .iter()
+            .map(|x| Answer {
+                question: x.id,
+                chosen: Choices(all.iter().find(|y| y.id == x.id).unwrap().body.answer.0 ^ 3),
+            })
+            .collect();
+        let o = ccsa.submit(&app, &ans).await.unwrap();
+        assert_eq!(o.result.points, 0);
+    }
+    // Next day, a wrong answer comes back for review.
+    clock.advance(Duration::days(1));
+    let q2 = ccsa.todays_quiz("wx-1").await.unwrap();
+    assert!(q2.draw.reviews > 0, "yesterday's mistakes are reviewed");
+    let board = ccsa
+        .leaderboard(Scope::Org(ctx.org()), Period::Campaign, 0, 100)
+        .await
+        .unwrap();
+    assert_eq!(board.len(), 12);
+    assert_eq!(board[0].rank, 1);
+    assert_eq!(board[1].rank, 2);
+    assert!(
+        board[1..].iter().all(|e| e.rank == 2),
+        "eleven tied at zero share rank 2"
+    );
+    let mine = ccsa
+        .my_standing("wx-owner", Scope::All, Period::Campaign)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(mine.rank, 1);
+    let report = ccsa.monthly_report(2020, 3).await.unwrap();
+    let jb = report
+        .counties
+        .iter()
+        .find(|c| c.name == "南京市江北新区")
+        .unwrap();
+    assert_eq!(
+        (jb.rank, jb.figures.registered, jb.figures.participants),
+        (1, 12, 12)
+    );
+    let awards = ccsa.year_end_awards(1).await.unwrap();
+    assert_eq!(awards.individuals.len(), 1);
+    // Logout revokes the token.
+    ccsa.logout(&token).await.unwrap();
+    assert_eq!(
+        ccsa.authenticate(&token).await.unwrap_err().code(),
+        ErrorCode::SessionInvalid
+    );
+    sound(&store).await;
+}
+
+/// Generates one `#[test]` per conformance case for a backend.
+///
+/// `$make` is a closure returning a future of a fresh, empty
+/// `Arc<dyn Store>`; `$run` blocks on a future (e.g.
+/// `futures::executor::block_on`, or a tokio runtime's `block_on`).
+#[macro_export]
+macro_rules! store_conformance {
+    ($make:expr, $run:expr) => {
+        $crate::store_conformance!(@cases $make, $run;
+            registry_lists_and_retires_orgs,
+            admin_seat_is_compare_and_set,
+            sessions_and_failures,
+            departments_are_scoped_and_deletion_moves_members,
+            members_are_unique_and_scoped,
+            binding_is_unique_both_ways_under_races,
+            question_bank_and_draws,
+            duplicate_submissions_score_once,
+            standings_activity_and_reports,
+            service_end_to_end
+        );
+    };
+    (@cases $make:expr, $run:expr; $($case:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $case() {
+                let run = $run;
+                let make = $make;
+                run(async move {
+                    let store = make().await;
+                    $crate::conformance::$case(store).await;
+                });
+            }
+        )*
+    };
+}

@@ -1,0 +1,700 @@
+//! `Ccsa`: the service facade, one method per use case.
+
+use crate::admin::{
+    AdminContext, AdminRegistration, AdminSeat, AdminSession, NewAdmin, SESSION_TTL, SessionToken,
+    Username, decoy_hash, hash_password, verify_password,
+};
+use crate::binding::{AppUserId, Binding, LockKey, Lockout};
+use crate::clock::Clock;
+use crate::directory::{
+    Department, DepartmentDeletion, DepartmentName, DeptId, Member, MemberForm, MemberId,
+};
+use crate::error::{Field, FieldError};
+use crate::identity::{PersonName, Phone};
+use crate::quiz::{
+    Answer, BankOwner, DailyDraw, DrawHistory, DrawKey, DrawPool, NewQuestion, QuestionId,
+    QuizQuestion, ReviewCard, ReviewChange, draw, grade,
+};
+use crate::ranking::{
+    LeaderboardEntry, MonthlyReport, Period, Scope, YearEndAwards, month_range, rank_standings,
+};
+use crate::registry::{NewOrg, Org, OrgId, Roster};
+use crate::scoring::{
+    Campaign, DailySubmission, LedgerEntry, LedgerKind, QuizResult, SubmissionOutcome,
+};
+use crate::store::Store;
+use crate::{Error, ErrorCode, Result};
+use chrono::{Duration, NaiveDate};
+use parking_lot::Mutex;
+use rand::rngs::StdRng;
+use rand::{RngCore, SeedableRng};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A member's quiz for today: the questions (answers withheld) and, once
+/// submitted, the scored result.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TodaysQuiz {
+    /// The day (Beijing time).
+    pub day: NaiveDate,
+    /// The draw, for audit (its key recomputes the same questions).
+    pub draw: DailyDraw,
+    /// The questions, in the order to show.
+    pub questions: Vec<QuizQuestion>,
+    /// The scored result, if the member already submitted today.
+    pub result: Option<QuizResult>,
+}
+
+/// The ccsa service: rules + a [`Store`] + a [`Clock`] + a [`Campaign`].
+///
+/// Each method is one use case of the notice, named for it. Admin methods
+/// take an [`AdminContext`] (from [`Ccsa::login`] / [`Ccsa::authenticate`])
+/// and act on that admin's org only. Trainee methods take the app user id.
+///
+/// ```
+/// use ccsa_core::{admin::AdminRegistration, clock::ManualClock, scoring::Campaign, store::MemoryStore, Ccsa};
+/// use std::sync::Arc;
+///
+/// # futures::executor::block_on(async {
+/// let clock = Arc::new(ManualClock::at_rfc3339("2020-03-24T02:00:00Z"));
+/// let ccsa = Ccsa::new(Arc::new(MemoryStore::new()), clock, Campaign::notice_2020(2020))?.with_entropy_seed(1);
+/// ccsa.list_notice_bureaus().await?;
+///
+/// let form = AdminRegistration {
+///     org_name: "神木市应急管理局".into(), real_name: "王五".into(), phone: "13800138000".into(),
+///     username: "shenmu".into(), password: "anquan2020".into(), ..Default::default()
+/// };
+/// ccsa.register_admin(&form).await?;
+/// // The seat is taken: a second registrant is refused with the notice's third reason.
+/// let again = AdminRegistration { username: "shenmu2".into(), ..form };
+/// assert_eq!(ccsa.register_admin(&again).await.unwrap_err().code().as_str(), "ADMIN_ALREADY_REGISTERED");
+/// # Ok::<(), ccsa_core::Error>(()) }).unwrap();
+/// ```
+pub struct Ccsa {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    campaign: Campaign,
+    lockout: Lockout,
+    entropy: Mutex<StdRng>,
+    pools: Mutex<HashMap<OrgId, (u64, Arc<DrawPool>)>>,
+}
+
+impl std::fmt::Debug for Ccsa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ccsa")
+            .field("store", &self.store.backend())
+            .field("campaign", &self.campaign.name)
+            .finish()
+    }
+}
+
+impl Ccsa {
+    /// A service over `store`, reading time from `clock`. Salts and session
+    /// tokens come from the operating system's CSPRNG.
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, campaign: Campaign) -> Result<Ccsa> {
+        campaign.validate()?;
+        Ok(Ccsa {
+            store,
+            clock,
+            campaign,
+            lockout: Lockout::default(),
+            entropy: Mutex::new(StdRng::from_os_rng()),
+            pools: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Makes salts and tokens reproducible (tests and simulations only).
+    pub fn with_entropy_seed(self, seed: u64) -> Ccsa {
+        *self.entropy.lock() = StdRng::seed_from_u64(seed);
+        self
+    }
+
+    /// Uses another lock-out policy.
+    pub fn with_lockout(mut self, lockout: Lockout) -> Ccsa {
+        self.lockout = lockout;
+        self
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// The campaign.
+    pub fn campaign(&self) -> &Campaign {
+        &self.campaign
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+
+    // ---- registry (coordination office) ------------------------------------
+
+    /// Lists an org on the roster.
+    pub async fn list_org(&self, org: NewOrg) -> Result<Org> {
+        self.store.insert_org(org).await
+    }
+
+    /// Lists the emergency bureau of each of the 53 key counties, as of the
+    /// campaign start (or today, if later). Bureaus already listed are kept.
+    pub async fn list_notice_bureaus(&self) -> Result<Vec<Org>> {
+        let day = self.campaign.start.min(self.today());
+        let mut out = Vec::with_capacity(53);
+        for org in Roster::notice_bureaus(day) {
+            match self.store.insert_org(org.clone()).await {
+                Ok(o) => out.push(o),
+                Err(e) if e.code() == ErrorCode::OrgAlreadyListed => {
+                    if let Some(o) = self.store.org_by_name(&org.name).await? {
+                        out.push(o);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Retires an org from `on` (stopped production, left the industry).
+    pub async fn retire_org(&self, id: OrgId, on: NaiveDate) -> Result<Org> {
+        self.store.retire_org(id, on).await
+    }
+
+    /// The current roster.
+    pub async fn roster(&self) -> Result<Roster> {
+        Ok(Roster::new(self.store.orgs().await?))
+    }
+
+    // ---- admin accounts ----------------------------------------------------
+
+    fn random<const N: usize>(&self) -> [u8; N] {
+        let mut b = [0u8; N];
+        self.entropy.lock().fill_bytes(&mut b);
+        b
+    }
+
+    /// Registers the org's admin (管理员注册). Fails with exactly the notice's
+    /// three reasons: `ORG_NOT_LISTED`, `INVALID_INFO` (every field error
+    /// listed; a taken login name is reported there as `USERNAME_TAKEN`), and
+    /// `ADMIN_ALREADY_REGISTERED`.
+    pub async fn register_admin(&self, form: &AdminRegistration) -> Result<AdminSeat> {
+        let today = self.today();
+        let org = match crate::registry::parse_org_name(&form.org_name) {
+            Ok(name) => match self.store.org_by_name(&name).await? {
+                Some(o) if o.is_active_on(today) => Some(o),
+                _ => return Err(ErrorCode::OrgNotListed.into()),
+            },
+            Err(_) => None,
+        };
+        let valid = form.validate()?;
+        let org = org.ok_or(ErrorCode::OrgNotListed)?;
+        if let Some(code) = &org.credit_code {
+            if valid.credit_code.as_ref() != Some(code) {
+                return Err(Error::invalid_info(vec![FieldError::new(
+                    Field::CreditCode,
+                    ErrorCode::CreditCodeInvalid,
+                )]));
+            }
+        }
+        // Cheap early answer; the compare-and-set below is what guarantees it.
+        if self.store.admin_seat(org.id).await?.is_some() {
+            return Err(ErrorCode::AdminAlreadyRegistered.into());
+        }
+        let password_hash = hash_password(valid.password(), self.random::<16>());
+        let admin = NewAdmin {
+            org: org.id,
+            username: valid.username,
+            real_name: valid.real_name,
+            phone: valid.phone,
+            email: valid.email,
+            password_hash,
+            registered_at: self.clock.now(),
+        };
+        self.store.claim_admin_seat(admin).await.map_err(|e| {
+            if e.code() == ErrorCode::UsernameTaken {
+                Error::invalid_info(vec![FieldError::new(
+                    Field::Username,
+                    ErrorCode::UsernameTaken,
+                )])
+            } else {
+                e
+            }
+        })
+    }
+
+    async fn check_lock(&self, keys: &[LockKey]) -> Result<()> {
+        let now = self.clock.now();
+        let since = self.lockout.window_start(now);
+        let mut until = None;
+        for k in keys {
+            let f = self.store.failures_since(&k.storage_key(), since).await?;
+            if let Some(u) = self.lockout.locked_until(&f, now) {
+                until = Some(until.map_or(u, |x: chrono::DateTime<chrono::Utc>| x.max(u)));
+            }
+        }
+        match until {
+            Some(u) => Err(Error::locked_until(u)),
+            None => Ok(()),
+        }
+    }
+
+    async fn fail(&self, keys: &[LockKey], code: ErrorCode) -> Error {
+        let now = self.clock.now();
+        for k in keys {
+            if let Err(e) = self.store.record_failure(&k.storage_key(), now).await {
+                return e;
+            }
+        }
+        Error::new(code)
+    }
+
+    /// Logs an admin in: returns a fresh session token and the admin's
+    /// context. Unknown login names and wrong passwords are the same
+    /// `LOGIN_FAILED` and take the same time (a decoy hash is verified);
+    /// 5 failures per login name per hour lock it (`LOCKED_UNTIL`).
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<(SessionToken, AdminContext)> {
+        let key = [LockKey::Login(username.trim().to_ascii_lowercase())];
+        self.check_lock(&key).await?;
+        let seat = match Username::parse(username) {
+            Ok(u) => self.store.admin_by_username(&u).await?,
+            Err(_) => None,
+        };
+        let phc = seat
+            .as_ref()
+            .map_or(decoy_hash(), |s| s.admin.password_hash.as_str());
+        let ok = verify_password(phc, password) && seat.is_some();
+        let Some(seat) = seat.filter(|_| ok) else {
+            return Err(self.fail(&key, ErrorCode::LoginFailed).await);
+        };
+        let org = self
+            .store
+            .org(seat.admin.org)
+            .await?
+            .ok_or(ErrorCode::OrgNotFound)?;
+        if !org.is_active_on(self.today()) {
+            return Err(ErrorCode::OrgRetired.into());
+        }
+        let token = SessionToken::from_random(self.random::<32>());
+        let now = self.clock.now();
+        self.store
+            .put_session(AdminSession {
+                digest: token.digest(),
+                admin: seat.id,
+                org: seat.admin.org,
+                issued_at: now,
+                expires_at: now + SESSION_TTL,
+                revoked: false,
+            })
+            .await?;
+        Ok((
+            token,
+            AdminContext {
+                admin: seat.id,
+                org: seat.admin.org,
+            },
+        ))
+    }
+
+    /// Checks a session token: `SESSION_INVALID` if unknown, expired or revoked.
+    pub async fn authenticate(&self, token: &SessionToken) -> Result<AdminContext> {
+        match self.store.session(&token.digest()).await? {
+            Some(s) if s.is_valid_at(self.clock.now()) => Ok(AdminContext {
+                admin: s.admin,
+                org: s.org,
+            }),
+            _ => Err(ErrorCode::SessionInvalid.into()),
+        }
+    }
+
+    /// Revokes a session token.
+    pub async fn logout(&self, token: &SessionToken) -> Result<()> {
+        self.store.revoke_session(&token.digest()).await.map(|_| ())
+    }
+
+    // ---- directory --------------------------------------------------------------
+
+    /// Creates a department (部门管理 → 新增).
+    pub async fn create_department(&self, ctx: &AdminContext, name: &str) -> Result<Department> {
+        let name = DepartmentName::parse(name)
+            .map_err(|e| Error::invalid_info(vec![FieldError::new(Field::Department, e.code())]))?;
+        self.store.create_department(ctx.org, name).await
+    }
+
+    /// Renames a department (部门管理 → 修改).
+    pub async fn rename_department(
+        &self,
+        ctx: &AdminContext,
+        id: DeptId,
+        name: &str,
+    ) -> Result<Department> {
+        let name = DepartmentName::parse(name)
+            .map_err(|e| Error::invalid_info(vec![FieldError::new(Field::Department, e.code())]))?;
+        self.store.rename_department(ctx.org, id, name).await
+    }
+
+    /// Deletes a department; its members become 无部门人员, and the result
+    /// says how many.
+    pub async fn delete_department(
+        &self,
+        ctx: &AdminContext,
+        id: DeptId,
+    ) -> Result<DepartmentDeletion> {
+        self.store.delete_department(ctx.org, id).await
+    }
+
+    /// The org's departments.
+    pub async fn departments(&self, ctx: &AdminContext) -> Result<Vec<Department>> {
+        self.store.departments(ctx.org).await
+    }
+
+    /// Adds one member (微信用户维护 → 添加). `INVALID_INFO` lists every wrong field.
+    pub async fn add_member(&self, ctx: &AdminContext, form: &MemberForm) -> Result<Member> {
+        let depts = self.store.departments(ctx.org).await?;
+        let m = form.validate_or_error(self.today(), &depts)?;
+        self.store.insert_member(ctx.org, m, self.clock.now()).await
+    }
+
+    /// Replaces a member's details, including moving department.
+    pub async fn update_member(
+        &self,
+        ctx: &AdminContext,
+        id: MemberId,
+        form: &MemberForm,
+    ) -> Result<Member> {
+        let depts = self.store.departments(ctx.org).await?;
+        let m = form.validate_or_error(self.today(), &depts)?;
+        self.store.update_member(ctx.org, id, m).await
+    }
+
+    /// Deletes a member of the admin's org.
+    pub async fn delete_member(&self, ctx: &AdminContext, id: MemberId) -> Result<()> {
+        self.store
+            .delete_member(ctx.org, id, self.clock.now())
+            .await
+    }
+
+    /// One member of the admin's org.
+    pub async fn member(&self, ctx: &AdminContext, id: MemberId) -> Result<Member> {
+        self.store
+            .member(ctx.org, id)
+            .await?
+            .ok_or_else(|| ErrorCode::MemberNotFound.into())
+    }
+
+    /// Finds a member of the admin's org by phone (搜索用户手机号码); members
+    /// of other orgs are invisible.
+    pub async fn find_member_by_phone(
+        &self,
+        ctx: &AdminContext,
+        phone: &str,
+    ) -> Result<Option<Member>> {
+        let phone = Phone::parse(phone)?;
+        Ok(self
+            .store
+            .member_by_phone(&phone)
+            .await?
+            .filter(|m| m.org == ctx.org))
+    }
+
+    /// The org's members.
+    pub async fn members(&self, ctx: &AdminContext) -> Result<Vec<Member>> {
+        self.store.members(ctx.org).await
+    }
+
+    // ---- binding ----------------------------------------------------------------
+
+    /// Binds an app user to the member with this phone, if the name matches
+    /// (我的 → 登录 → 立即绑定). See [`crate::binding`] for the outcomes.
+    pub async fn bind(&self, app_user: &str, name: &str, phone: &str) -> Result<Binding> {
+        let app_user = AppUserId::parse(app_user)?;
+        let name = PersonName::parse(name)?;
+        let phone = Phone::parse(phone)?;
+        let keys = [
+            LockKey::AppUser(app_user.as_str().to_string()),
+            LockKey::Phone(phone.expose().to_string()),
+        ];
+        self.check_lock(&keys).await?;
+        if self.store.binding_of(&app_user).await?.is_some() {
+            return Err(ErrorCode::AppUserAlreadyBound.into());
+        }
+        let Some(member) = self.store.member_by_phone(&phone).await? else {
+            return Err(self.fail(&keys, ErrorCode::NotImported).await);
+        };
+        if !member.details.name.matches(&name) {
+            return Err(self.fail(&keys, ErrorCode::Mismatch).await);
+        }
+        self.store
+            .bind(Binding {
+                app_user,
+                member: member.id,
+                org: member.org,
+                bound_at: self.clock.now(),
+            })
+            .await
+    }
+
+    async fn bound(&self, app_user: &str) -> Result<Binding> {
+        let app_user = AppUserId::parse(app_user)?;
+        self.store
+            .binding_of(&app_user)
+            .await?
+            .ok_or_else(|| ErrorCode::NotBound.into())
+    }
+
+    /// The binding of an app user, if any.
+    pub async fn binding(&self, app_user: &str) -> Result<Option<Binding>> {
+        self.store.binding_of(&AppUserId::parse(app_user)?).await
+    }
+
+    // ---- question bank and daily quiz ----------------------------------------------
+
+    async fn insert_validated(&self, questions: Vec<NewQuestion>) -> Result<Vec<QuestionId>> {
+        let mut valid = Vec::with_capacity(questions.len());
+        for (i, q) in questions.into_iter().enumerate() {
+            valid.push(
+                q.validate()
+                    .map_err(|e| e.with_note(format!("第{}题", i + 1)))?,
+            );
+        }
+        self.store.insert_questions(valid).await
+    }
+
+    /// Adds questions to the national bank (coordination office).
+    pub async fn add_national_questions(
+        &self,
+        questions: Vec<NewQuestion>,
+    ) -> Result<Vec<QuestionId>> {
+        let qs = questions
+            .into_iter()
+            .map(|q| NewQuestion {
+                owner: BankOwner::National,
+                ..q
+            })
+            .collect();
+        self.insert_validated(qs).await
+    }
+
+    /// Adds questions to the admin's org bank (企业自主题库).
+    pub async fn add_org_questions(
+        &self,
+        ctx: &AdminContext,
+        questions: Vec<NewQuestion>,
+    ) -> Result<Vec<QuestionId>> {
+        let qs = questions
+            .into_iter()
+            .map(|q| NewQuestion {
+                owner: BankOwner::Org(ctx.org),
+                ..q
+            })
+            .collect();
+        self.insert_validated(qs).await
+    }
+
+    async fn pool_for(&self, org: OrgId) -> Result<(u64, Arc<DrawPool>)> {
+        let rev = self.store.bank_revision().await?;
+        if let Some((r, p)) = self.pools.lock().get(&org) {
+            if *r == rev {
+                return Ok((rev, p.clone()));
+            }
+        }
+        let mut qs = self.store.questions(Some(BankOwner::National)).await?;
+        qs.extend(self.store.questions(Some(BankOwner::Org(org))).await?);
+        let pool = Arc::new(DrawPool::new(
+            qs.iter().map(|q| (q.id, q.body.category.as_str())),
+        ));
+        self.pools.lock().insert(org, (rev, pool.clone()));
+        Ok((rev, pool))
+    }
+
+    /// Computes (without storing) the draw a member would get on `day` from
+    /// the current bank and their stored history: the audit recomputation.
+    pub async fn compute_draw(
+        &self,
+        member: MemberId,
+        org: OrgId,
+        day: NaiveDate,
+    ) -> Result<DailyDraw> {
+        let cfg = self.campaign.draw;
+        let since = day - Duration::days(i64::from(cfg.fresh_days));
+        let history = self.store.quiz_history(member, since).await?;
+        let mut due: Vec<&ReviewCard> = history.cards.iter().filter(|c| c.is_due(day)).collect();
+        due.sort_by_key(|c| (c.due, c.question));
+        let due: Vec<QuestionId> = due.into_iter().map(|c| c.question).collect();
+        let (rev, pool) = self.pool_for(org).await?;
+        let key = DrawKey {
+            member,
+            day,
+            bank_revision: rev,
+            seed: self.campaign.seed,
+        };
+        draw(
+            &pool,
+            &key,
+            DrawHistory {
+                recent: &history.recent,
+                due_reviews: &due,
+            },
+            &cfg,
+        )
+    }
+
+    async fn issue_todays_draw(&self, b: &Binding, day: NaiveDate) -> Result<DailyDraw> {
+        if let Some(d) = self.store.draw_of(b.member, day).await? {
+            return Ok(d);
+        }
+        let d = self.compute_draw(b.member, b.org, day).await?;
+        self.store.issue_draw(d).await
+    }
+
+    /// Today's quiz (每日答题) for a bound app user: the same questions every
+    /// time it is opened that day, plus the result once submitted.
+    pub async fn todays_quiz(&self, app_user: &str) -> Result<TodaysQuiz> {
+        let b = self.bound(app_user).await?;
+        let day = self.today();
+        self.campaign.policy_at(day)?;
+        let draw = self.issue_todays_draw(&b, day).await?;
+        let questions = self.store.questions_by_id(&draw.questions).await?;
+        let questions = draw
+            .questions
+            .iter()
+            .filter_map(|id| questions.iter().find(|q| q.id == *id).map(|q| q.to_quiz()))
+            .collect();
+        let result = self.store.submission(b.member, day).await?;
+        Ok(TodaysQuiz {
+            day,
+            draw,
+            questions,
+            result,
+        })
+    }
+
+    /// Submits today's answers. The first submission of the day is graded
+    /// and scored under the policy in force that day; any later one returns
+    /// that first result with `first: false` and scores nothing.
+    pub async fn submit(&self, app_user: &str, answers: &[Answer]) -> Result<SubmissionOutcome> {
+        let b = self.bound(app_user).await?;
+        let day = self.today();
+        let policy = *self.campaign.policy_at(day)?;
+        if let Some(result) = self.store.submission(b.member, day).await? {
+            return Ok(SubmissionOutcome {
+                result,
+                first: false,
+            });
+        }
+        let draw = self.issue_todays_draw(&b, day).await?;
+        let questions = self.store.questions_by_id(&draw.questions).await?;
+        let graded = grade(&draw.questions, &questions, answers)?;
+        let award = policy.award(graded.correct, graded.total());
+        let now = self.clock.now();
+        let entry = |kind, points: u32| LedgerEntry {
+            member: b.member,
+            org: b.org,
+            day,
+            kind,
+            points: i64::from(points),
+            at: now,
+        };
+        let ledger: Vec<LedgerEntry> = [
+            entry(LedgerKind::DailyQuiz, award.base),
+            entry(LedgerKind::FullMarksBonus, award.bonus),
+        ]
+        .into_iter()
+        .filter(|e| e.points != 0)
+        .collect();
+        let cards = self.store.quiz_history(b.member, day).await?.cards;
+        let reviews = graded
+            .answers
+            .iter()
+            .filter_map(|a| {
+                let card = cards.iter().find(|c| c.question == a.question).copied();
+                match (
+                    card,
+                    ReviewCard::after_answer(card, a.question, a.correct, day),
+                ) {
+                    (_, Some(c)) => Some(ReviewChange::Upsert(c)),
+                    (Some(_), None) => Some(ReviewChange::Remove(a.question)),
+                    (None, None) => None,
+                }
+            })
+            .collect();
+        let submission = DailySubmission {
+            member: b.member,
+            org: b.org,
+            day,
+            submitted_at: now,
+            correct: graded.correct,
+            points: i64::from(award.total()),
+            answers: graded.answers,
+            ledger,
+            reviews,
+        };
+        self.store.record_submission(submission).await
+    }
+
+    // ---- points, leaderboards, reports ----------------------------------------------
+
+    /// A bound app user's points.
+    pub async fn my_points(&self, app_user: &str) -> Result<i64> {
+        let b = self.bound(app_user).await?;
+        self.store.member_points(b.member).await
+    }
+
+    /// A bound app user's ranked entry in a leaderboard.
+    pub async fn my_standing(
+        &self,
+        app_user: &str,
+        scope: Scope,
+        period: Period,
+    ) -> Result<Option<LeaderboardEntry>> {
+        let b = self.bound(app_user).await?;
+        self.store.standing_of(b.member, scope, period).await
+    }
+
+    /// One page of a leaderboard (排行榜).
+    pub async fn leaderboard(
+        &self,
+        scope: Scope,
+        period: Period,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<LeaderboardEntry>> {
+        self.store
+            .leaderboard_page(scope, period, offset, limit)
+            .await
+    }
+
+    /// The monthly county report (月度通报) for a month.
+    pub async fn monthly_report(&self, year: i32, month: u32) -> Result<MonthlyReport> {
+        let (from, to) = month_range(year, month).ok_or(ErrorCode::OutsideCampaign)?;
+        let roster = self.roster().await?;
+        let activity = self.store.activity(from, to).await?;
+        Ok(MonthlyReport::build(from, to, &roster, &activity))
+    }
+
+    /// The year-end awards (年底表彰): individuals ranked ≤ `top_n` (ties
+    /// included) and bureaus and enterprises by participation, then average score.
+    pub async fn year_end_awards(&self, top_n: u32) -> Result<YearEndAwards> {
+        let board = rank_standings(self.store.standings(Scope::All, Period::Campaign).await?);
+        let roster = self.roster().await?;
+        let activity = self
+            .store
+            .activity(self.campaign.start, self.campaign.end)
+            .await?;
+        Ok(YearEndAwards::build(
+            top_n,
+            board,
+            &roster,
+            &activity,
+            self.campaign.end,
+        ))
+    }
+}

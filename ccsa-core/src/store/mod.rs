@@ -1,0 +1,240 @@
+//! The storage trait (存储接口): what every backend must do, and atomically.
+//!
+//! [`Store`] is one async, object-safe trait (`Arc<dyn Store>`). Most methods
+//! are plain reads and writes; a few carry a rule that needs atomicity and
+//! spell out their contract, which every backend must honour under
+//! concurrency (the conformance suite, `ccsa_core::conformance`, proves it on
+//! each backend with the same tests):
+//!
+//! - [`Store::claim_admin_seat`]: **compare-and-set**. If the org has no admin
+//!   the seat is taken and returned; otherwise `ADMIN_ALREADY_REGISTERED`,
+//!   with nothing written. Among N concurrent calls for one org exactly one
+//!   succeeds.
+//! - [`Store::record_submission`]: **idempotent per (member, day)**. The first
+//!   call writes the answers (append-only log), the ledger entries, the
+//!   member's running total, the daily/monthly rollups and the review-card
+//!   changes in one transaction and returns `first: true`; every later call
+//!   for the same member and day writes nothing and returns the stored result
+//!   with `first: false`. Totals always equal the ledger sum.
+//! - [`Store::issue_draw`]: **put-if-absent per (member, day)**: returns the
+//!   draw already issued that day if there is one, so reopening the app shows
+//!   the same questions.
+//! - [`Store::bind`]: **unique both ways**: a member binds to one app user and
+//!   an app user to one member; the loser of a race gets
+//!   `MEMBER_ALREADY_BOUND` or `APP_USER_ALREADY_BOUND`.
+//! - [`Store::insert_member`] / [`Store::update_member`]: phones and ID numbers
+//!   are unique among active members system-wide (`PHONE_TAKEN`,
+//!   `ID_NUMBER_TAKEN`).
+//! - [`Store::delete_department`]: moves the department's members to "no
+//!   department" and deletes it in one step, returning how many moved.
+//!
+//! Every org-scoped method takes the org and must not touch another org's
+//! rows: asking for org A's department 7 when 7 belongs to org B is
+//! `DEPARTMENT_NOT_FOUND`, exactly as if it did not exist.
+//!
+//! Errors are [`crate::Error`]s; backend failures map to `STORAGE` with a note
+//! naming the failure kind, never the data.
+
+mod memory;
+
+pub use memory::MemoryStore;
+
+use crate::Result;
+use crate::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, Username};
+use crate::binding::{AppUserId, Binding};
+use crate::directory::{
+    Department, DepartmentDeletion, DepartmentName, DeptId, Member, MemberId, NewMember,
+};
+use crate::identity::Phone;
+use crate::quiz::{BankOwner, DailyDraw, NewQuestion, Question, QuestionId, ReviewCard};
+use crate::ranking::{LeaderboardEntry, OrgActivity, Period, Scope, Standing, rank_standings};
+use crate::registry::{NewOrg, Org, OrgContacts, OrgId};
+use crate::scoring::{DailySubmission, LedgerEntry, QuizResult, SubmissionOutcome};
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+/// What a member saw recently and must review: the inputs of a daily draw
+/// that come from storage.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuizHistory {
+    /// Questions of draws issued on days ≥ `since` (day drawn).
+    pub recent: Vec<(QuestionId, NaiveDate)>,
+    /// The member's review cards (any due date).
+    pub cards: Vec<ReviewCard>,
+}
+
+/// Result of [`Store::check_invariants`]: what was checked and what is wrong.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct InvariantReport {
+    /// Members whose totals were compared with their ledger.
+    pub members_checked: u64,
+    /// Submissions recounted into rollups.
+    pub submissions_checked: u64,
+    /// Human-readable violations (ids only, no personal data); empty when sound.
+    pub violations: Vec<String>,
+}
+
+impl InvariantReport {
+    /// Whether no invariant is violated.
+    pub fn is_sound(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+/// The storage trait. See the module docs for the atomic contracts.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Backend name for diagnostics (`"memory"`, `"sqlite"`, `"postgres"`).
+    fn backend(&self) -> &'static str;
+
+    // ---- registry -------------------------------------------------------
+
+    /// Lists an org. `ORG_ALREADY_LISTED` if an active org has the same name
+    /// or credit code, or the county already has an active bureau.
+    async fn insert_org(&self, org: NewOrg) -> Result<Org>;
+    /// One org.
+    async fn org(&self, id: OrgId) -> Result<Option<Org>>;
+    /// All orgs, listed and retired, by id.
+    async fn orgs(&self) -> Result<Vec<Org>>;
+    /// The org with this (normalised) name: the active one if any, else the
+    /// most recently retired.
+    async fn org_by_name(&self, name: &str) -> Result<Option<Org>>;
+    /// Retires an org from `on` (`ORG_NOT_FOUND`, `ORG_RETIRED` if already).
+    async fn retire_org(&self, id: OrgId, on: NaiveDate) -> Result<Org>;
+    /// Replaces an org's reported leader and liaison.
+    async fn set_org_contacts(&self, id: OrgId, contacts: OrgContacts) -> Result<Org>;
+
+    // ---- admin seat and sessions -----------------------------------------
+
+    /// Compare-and-set on the org's admin seat (see module docs).
+    /// `ORG_NOT_FOUND`, `ADMIN_ALREADY_REGISTERED` (checked first), `USERNAME_TAKEN`.
+    async fn claim_admin_seat(&self, admin: NewAdmin) -> Result<AdminSeat>;
+    /// The org's admin, if registered.
+    async fn admin_seat(&self, org: OrgId) -> Result<Option<AdminSeat>>;
+    /// The admin with this login name.
+    async fn admin_by_username(&self, username: &Username) -> Result<Option<AdminSeat>>;
+    /// Stores a new session.
+    async fn put_session(&self, session: AdminSession) -> Result<()>;
+    /// A session by token digest.
+    async fn session(&self, digest: &TokenDigest) -> Result<Option<AdminSession>>;
+    /// Revokes one session; whether it existed.
+    async fn revoke_session(&self, digest: &TokenDigest) -> Result<bool>;
+    /// Revokes every session of an admin; how many.
+    async fn revoke_sessions_of(&self, admin: AdminId) -> Result<u32>;
+
+    // ---- lock-outs --------------------------------------------------------
+
+    /// Records a failed attempt under a lock key (see `LockKey::storage_key`).
+    async fn record_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()>;
+    /// Failure times under a key after `since`.
+    async fn failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>>;
+
+    // ---- departments ------------------------------------------------------
+
+    /// Creates a department (`DEPARTMENT_NAME_TAKEN`, `ORG_NOT_FOUND`).
+    async fn create_department(&self, org: OrgId, name: DepartmentName) -> Result<Department>;
+    /// Renames one (`DEPARTMENT_NOT_FOUND`, `DEPARTMENT_NAME_TAKEN`).
+    async fn rename_department(
+        &self,
+        org: OrgId,
+        id: DeptId,
+        name: DepartmentName,
+    ) -> Result<Department>;
+    /// Deletes one, moving its members to no department (atomic).
+    async fn delete_department(&self, org: OrgId, id: DeptId) -> Result<DepartmentDeletion>;
+    /// An org's departments, by name.
+    async fn departments(&self, org: OrgId) -> Result<Vec<Department>>;
+
+    // ---- members ------------------------------------------------------------
+
+    /// Adds a member (`PHONE_TAKEN`, `ID_NUMBER_TAKEN`, `DEPARTMENT_NOT_FOUND`).
+    async fn insert_member(
+        &self,
+        org: OrgId,
+        member: NewMember,
+        at: DateTime<Utc>,
+    ) -> Result<Member>;
+    /// Replaces a member's details (`MEMBER_NOT_FOUND` and the insert errors).
+    async fn update_member(&self, org: OrgId, id: MemberId, member: NewMember) -> Result<Member>;
+    /// Deletes a member (their binding goes too; ledger and answers are kept).
+    async fn delete_member(&self, org: OrgId, id: MemberId, at: DateTime<Utc>) -> Result<()>;
+    /// One active member of the org.
+    async fn member(&self, org: OrgId, id: MemberId) -> Result<Option<Member>>;
+    /// The active member with this phone, in any org (for binding).
+    async fn member_by_phone(&self, phone: &Phone) -> Result<Option<Member>>;
+    /// The org's active members, by id.
+    async fn members(&self, org: OrgId) -> Result<Vec<Member>>;
+
+    // ---- binding --------------------------------------------------------------
+
+    /// Binds (unique both ways, see module docs; `MEMBER_NOT_FOUND` if the
+    /// member is gone).
+    async fn bind(&self, binding: Binding) -> Result<Binding>;
+    /// The binding of an app user.
+    async fn binding_of(&self, app_user: &AppUserId) -> Result<Option<Binding>>;
+
+    // ---- question bank ------------------------------------------------------------
+
+    /// Adds questions (already validated) in one step and bumps the bank
+    /// revision once; returns their ids in order.
+    async fn insert_questions(&self, questions: Vec<NewQuestion>) -> Result<Vec<QuestionId>>;
+    /// Questions of one bank, or of every bank (`None`), by id.
+    async fn questions(&self, owner: Option<BankOwner>) -> Result<Vec<Question>>;
+    /// Questions by id (missing ids are skipped).
+    async fn questions_by_id(&self, ids: &[QuestionId]) -> Result<Vec<Question>>;
+    /// The bank revision (increases with every change to any bank).
+    async fn bank_revision(&self) -> Result<u64>;
+
+    // ---- daily quiz -------------------------------------------------------------
+
+    /// Put-if-absent of a day's draw (see module docs).
+    async fn issue_draw(&self, draw: DailyDraw) -> Result<DailyDraw>;
+    /// The draw issued to a member on a day.
+    async fn draw_of(&self, member: MemberId, day: NaiveDate) -> Result<Option<DailyDraw>>;
+    /// Inputs of the next draw: draws since `since`, and review cards.
+    async fn quiz_history(&self, member: MemberId, since: NaiveDate) -> Result<QuizHistory>;
+    /// Idempotent per (member, day) recording of a scored submission (see module docs).
+    async fn record_submission(&self, submission: DailySubmission) -> Result<SubmissionOutcome>;
+    /// The scored result of a member's day.
+    async fn submission(&self, member: MemberId, day: NaiveDate) -> Result<Option<QuizResult>>;
+
+    // ---- points, leaderboards, reports --------------------------------------------
+
+    /// A member's ledger entries, oldest first.
+    async fn ledger(&self, member: MemberId) -> Result<Vec<LedgerEntry>>;
+    /// A member's running total (0 if none).
+    async fn member_points(&self, member: MemberId) -> Result<i64>;
+    /// Unranked standings of active members in a scope who answered at least
+    /// once in the period.
+    async fn standings(&self, scope: Scope, period: Period) -> Result<Vec<Standing>>;
+    /// Per-org activity over `[from, to]` (Beijing days), for every org.
+    async fn activity(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<OrgActivity>>;
+    /// Checks the stored invariants: every total equals its ledger sum; at
+    /// most one submission per member and day; rollups equal a recount.
+    async fn check_invariants(&self) -> Result<InvariantReport>;
+
+    /// One page of a ranked leaderboard. The default ranks
+    /// [`Store::standings`] in memory; SQL backends may answer from an index.
+    async fn leaderboard_page(
+        &self,
+        scope: Scope,
+        period: Period,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<LeaderboardEntry>> {
+        let ranked = rank_standings(self.standings(scope, period).await?);
+        Ok(ranked.into_iter().skip(offset).take(limit).collect())
+    }
+
+    /// A member's ranked entry in a leaderboard (None if they have not answered in the period).
+    async fn standing_of(
+        &self,
+        member: MemberId,
+        scope: Scope,
+        period: Period,
+    ) -> Result<Option<LeaderboardEntry>> {
+        let ranked = rank_standings(self.standings(scope, period).await?);
+        Ok(ranked.into_iter().find(|e| e.standing.member == member))
+    }
+}
