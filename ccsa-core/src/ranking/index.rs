@@ -77,6 +77,8 @@ pub struct LeaderboardIndex {
     /// Fenwick tree over scores 0..cap (1-based internally).
     tree: Vec<u32>,
     seq: u64,
+    /// No live member has a score above this (a high-water mark).
+    top: u32,
 }
 
 #[inline]
@@ -207,6 +209,7 @@ impl LeaderboardIndex {
             stamp = 1;
         }
         self.state[slot as usize] = (u64::from(score) << 32) | u64::from(stamp);
+        self.top = self.top.max(score);
         self.buckets[score as usize].push((slot, stamp));
         self.entries += 1;
         if self.entries > 2 * self.live + 4096 {
@@ -310,7 +313,7 @@ impl LeaderboardIndex {
     pub fn page(&self, offset: usize, limit: usize) -> Vec<IndexEntry> {
         let mut out = Vec::with_capacity(limit.min(self.len()));
         let mut skipped = 0usize;
-        let mut score = self.cap();
+        let mut score = self.top as usize + 1;
         while score > 0 && out.len() < limit {
             score -= 1;
             let b = &self.buckets[score];
