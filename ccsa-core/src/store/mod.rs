@@ -198,6 +198,18 @@ pub trait Store: Send + Sync {
     async fn record_submission(&self, submission: DailySubmission) -> Result<SubmissionOutcome>;
     /// The scored result of a member's day.
     async fn submission(&self, member: MemberId, day: NaiveDate) -> Result<Option<QuizResult>>;
+    /// Records many submissions with the same per-(member, day) contract as
+    /// [`Store::record_submission`], returning one outcome per input in
+    /// order. A submission repeated within the batch is scored once. SQL
+    /// backends write the whole batch in one transaction with multi-row
+    /// statements (bulk ingestion, simulations); the default loops.
+    async fn record_submissions(&self, submissions: Vec<DailySubmission>) -> Result<Vec<SubmissionOutcome>> {
+        let mut out = Vec::with_capacity(submissions.len());
+        for s in submissions {
+            out.push(self.record_submission(s).await?);
+        }
+        Ok(out)
+    }
 
     // ---- points, leaderboards, reports --------------------------------------------
 

@@ -1,0 +1,1269 @@
+//! The SQL implementation of `Store`, written once and instantiated for each
+//! backend by [`sql_store!`]. Both schemas use the same table and column
+//! names and every statement uses numbered parameters (`$1`, `$2`, ...), which
+//! SQLite and PostgreSQL both accept, so the statements are shared; what
+//! differs (pools, `BEGIN IMMEDIATE`, migrations, bulk `COPY`) lives in each
+//! backend's module.
+
+use ccsa_core::{Error, ErrorCode};
+
+/// Maps a driver error to `STORAGE`, naming only the failure kind.
+pub fn db(e: sqlx::Error) -> Error {
+    let kind = match &e {
+        sqlx::Error::Database(d) => match d.code() {
+            Some(code) => format!("database error {code}"),
+            None => "database error".to_string(),
+        },
+        sqlx::Error::PoolTimedOut => "connection pool timed out".to_string(),
+        sqlx::Error::PoolClosed => "connection pool closed".to_string(),
+        sqlx::Error::Io(_) => "io error".to_string(),
+        sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_) => "decode error".to_string(),
+        sqlx::Error::Migrate(_) => "migration error".to_string(),
+        _ => "driver error".to_string(),
+    };
+    Error::storage(kind)
+}
+
+/// For a unique-constraint violation, the violated constraint's name
+/// (PostgreSQL) or the message naming its columns (SQLite), lowercased.
+pub fn unique_violation(e: &sqlx::Error) -> Option<String> {
+    match e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            Some(d.constraint().map(str::to_string).unwrap_or_else(|| d.message().to_string()).to_lowercase())
+        }
+        _ => None,
+    }
+}
+
+/// Maps a unique violation with `pick` (constraint text → code), anything else with [`db`].
+pub fn on_unique(e: sqlx::Error, pick: impl Fn(&str) -> ErrorCode) -> Error {
+    match unique_violation(&e) {
+        Some(c) => Error::new(pick(&c)),
+        None => db(e),
+    }
+}
+
+/// `($1,$2,$3),($4,$5,$6)`: placeholders for `rows` rows of `cols` columns.
+pub fn values_clause(rows: usize, cols: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 5);
+    let mut n = 0;
+    for r in 0..rows {
+        if r > 0 {
+            s.push(',');
+        }
+        s.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                s.push(',');
+            }
+            n += 1;
+            s.push('$');
+            s.push_str(&n.to_string());
+        }
+        s.push(')');
+    }
+    s
+}
+
+/// Rows per multi-row statement in bulk paths (keeps parameters under
+/// SQLite's 32,766 and PostgreSQL's 65,535 limits).
+pub const CHUNK: usize = 400;
+
+pub const ORG_COLS: &str =
+    "id, county, kind, name, credit_code, leader_name, leader_phone, liaison_name, liaison_phone, listed_on, retired_on";
+pub const ADMIN_COLS: &str = "id, org, username, real_name, phone, email, password_hash, registered_at";
+pub const MEMBER_COLS: &str =
+    "id, org, department, name, position, gender, id_number, phone, email, education, created_at";
+pub const QUESTION_COLS: &str =
+    "id, owner_org, kind, stem, options, answer, explanation, category, specialties, difficulty, source";
+
+/// Implements `ccsa_core::store::Store` for `$store` over database `$db`.
+///
+/// `$store` must provide `async fn tx(&self) -> Result<Transaction<'static, $db>>`
+/// (a write transaction), `fn reader(&self) -> &Pool<$db>`, `fn writer(&self)
+/// -> &Pool<$db>` and `const BACKEND: &'static str`.
+macro_rules! sql_store {
+    ($store:ty, $db:ty) => {
+    mod sql_impl {
+        use super::*;
+        use $crate::codec::*;
+        use $crate::sql::*;
+        use async_trait::async_trait;
+        use ccsa_core::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, Username};
+        use ccsa_core::binding::{AppUserId, Binding};
+        use ccsa_core::directory::{Department, DepartmentDeletion, DepartmentName, DeptId, Member, MemberId, NewMember};
+        use ccsa_core::identity::{CreditCode, Email, Phone, PersonName};
+        use ccsa_core::quiz::{BankOwner, Choices, DailyDraw, DrawKey, NewQuestion, Question, QuestionId, QuestionKind, ReviewCard, ReviewChange};
+        use ccsa_core::ranking::{LeaderboardEntry, OrgActivity, Period, Scope, Standing};
+        use ccsa_core::registry::{CountyId, NewOrg, Org, OrgContacts, OrgId};
+        use ccsa_core::scoring::{DailySubmission, LedgerEntry, LedgerKind, QuizResult, SubmissionOutcome};
+        use ccsa_core::store::{InvariantReport, QuizHistory, Store};
+        use ccsa_core::{ErrorCode, Result};
+        use chrono::{DateTime, Datelike, NaiveDate, Utc};
+        use sqlx::Row;
+        use std::collections::{BTreeMap, HashMap, HashSet};
+
+        type DbRow = <$db as sqlx::Database>::Row;
+
+        fn org_from_row(r: &DbRow) -> Result<Org> {
+            let g = |e: sqlx::Error| db(e);
+            Ok(Org {
+                id: OrgId(r.try_get("id").map_err(g)?),
+                county: CountyId(r.try_get::<i64, _>("county").map_err(g)? as u16),
+                kind: parse_kind(&r.try_get::<String, _>("kind").map_err(g)?)?,
+                name: r.try_get("name").map_err(g)?,
+                credit_code: r
+                    .try_get::<Option<String>, _>("credit_code")
+                    .map_err(g)?
+                    .map(|c| CreditCode::parse(&c).map_err(|_| corrupt("credit code")))
+                    .transpose()?,
+                contacts: OrgContacts {
+                    leader: contact(r.try_get("leader_name").map_err(g)?, r.try_get("leader_phone").map_err(g)?)?,
+                    liaison: contact(r.try_get("liaison_name").map_err(g)?, r.try_get("liaison_phone").map_err(g)?)?,
+                },
+                listed_on: r.try_get("listed_on").map_err(g)?,
+                retired_on: r.try_get("retired_on").map_err(g)?,
+            })
+        }
+
+        fn admin_from_row(r: &DbRow) -> Result<AdminSeat> {
+            let g = |e: sqlx::Error| db(e);
+            Ok(AdminSeat {
+                id: AdminId(r.try_get("id").map_err(g)?),
+                admin: NewAdmin {
+                    org: OrgId(r.try_get("org").map_err(g)?),
+                    username: Username::parse(&r.try_get::<String, _>("username").map_err(g)?).map_err(|_| corrupt("username"))?,
+                    real_name: PersonName::parse(&r.try_get::<String, _>("real_name").map_err(g)?).map_err(|_| corrupt("admin name"))?,
+                    phone: Phone::parse(&r.try_get::<String, _>("phone").map_err(g)?).map_err(|_| corrupt("admin phone"))?,
+                    email: r
+                        .try_get::<Option<String>, _>("email")
+                        .map_err(g)?
+                        .map(|e| Email::parse(&e).map_err(|_| corrupt("admin email")))
+                        .transpose()?,
+                    password_hash: r.try_get("password_hash").map_err(g)?,
+                    registered_at: from_micros(r.try_get("registered_at").map_err(g)?)?,
+                },
+            })
+        }
+
+        fn member_from_row(r: &DbRow) -> Result<Member> {
+            let g = |e: sqlx::Error| db(e);
+            MemberColumns {
+                id: r.try_get("id").map_err(g)?,
+                org: r.try_get("org").map_err(g)?,
+                department: r.try_get("department").map_err(g)?,
+                name: r.try_get("name").map_err(g)?,
+                position: r.try_get("position").map_err(g)?,
+                gender: r.try_get("gender").map_err(g)?,
+                id_number: r.try_get("id_number").map_err(g)?,
+                phone: r.try_get("phone").map_err(g)?,
+                email: r.try_get("email").map_err(g)?,
+                education: r.try_get("education").map_err(g)?,
+                created_at: r.try_get("created_at").map_err(g)?,
+            }
+            .into_member()
+        }
+
+        fn question_from_row(r: &DbRow) -> Result<Question> {
+            let g = |e: sqlx::Error| db(e);
+            let options: String = r.try_get("options").map_err(g)?;
+            let specialties: String = r.try_get("specialties").map_err(g)?;
+            Ok(Question {
+                id: QuestionId(r.try_get("id").map_err(g)?),
+                body: NewQuestion {
+                    owner: match r.try_get::<Option<i64>, _>("owner_org").map_err(g)? {
+                        Some(o) => BankOwner::Org(OrgId(o)),
+                        None => BankOwner::National,
+                    },
+                    kind: QuestionKind::parse(&r.try_get::<String, _>("kind").map_err(g)?).map_err(|_| corrupt("question kind"))?,
+                    stem: r.try_get("stem").map_err(g)?,
+                    options: serde_json::from_str(&options).map_err(|_| corrupt("question options"))?,
+                    answer: Choices(r.try_get::<i64, _>("answer").map_err(g)? as u8),
+                    explanation: r.try_get("explanation").map_err(g)?,
+                    category: r.try_get("category").map_err(g)?,
+                    specialties: serde_json::from_str(&specialties).map_err(|_| corrupt("question specialties"))?,
+                    difficulty: r.try_get::<i64, _>("difficulty").map_err(g)? as u8,
+                    source: r.try_get("source").map_err(g)?,
+                },
+            })
+        }
+
+        fn kind_name(k: QuestionKind) -> &'static str {
+            match k {
+                QuestionKind::Single => "single",
+                QuestionKind::Multiple => "multiple",
+                QuestionKind::TrueFalse => "true_false",
+            }
+        }
+
+        fn result_from_row(r: &DbRow) -> Result<QuizResult> {
+            let g = |e: sqlx::Error| db(e);
+            let answers = decode_answers(&r.try_get::<String, _>("answers").map_err(g)?)?;
+            Ok(QuizResult {
+                member: MemberId(r.try_get("member").map_err(g)?),
+                day: r.try_get("day").map_err(g)?,
+                total: answers.len() as u32,
+                answers,
+                correct: r.try_get::<i64, _>("correct").map_err(g)? as u32,
+                points: r.try_get("points").map_err(g)?,
+                submitted_at: from_micros(r.try_get("submitted_at").map_err(g)?)?,
+            })
+        }
+
+        fn day_of(t: DateTime<Utc>) -> NaiveDate {
+            t.with_timezone(&ccsa_core::clock::china_offset()).date_naive()
+        }
+
+        /// The standings source and scope filter for a period, starting at parameter `$first`.
+        fn standings_sql(scope: Scope, period: Period, first: usize) -> (String, usize) {
+            let (points, reached, from, key) = match period {
+                Period::Campaign => ("t.points", "t.reached_at", "member_totals t", String::new()),
+                Period::Month { .. } => ("t.points", "t.reached_at", "member_months t", format!(" AND t.month = ${first}")),
+                Period::Day(_) => ("t.points", "t.submitted_at", "submissions t", format!(" AND t.day = ${first}")),
+            };
+            let mut n = first + usize::from(!key.is_empty());
+            let scope_sql = match scope {
+                Scope::All => String::new(),
+                Scope::County(_) => {
+                    n += 1;
+                    format!(" AND o.county = ${}", n - 1)
+                }
+                Scope::Org(_) => {
+                    n += 1;
+                    format!(" AND m.org = ${}", n - 1)
+                }
+                Scope::Department(_, Some(_)) => {
+                    n += 2;
+                    format!(" AND m.org = ${} AND m.department = ${}", n - 2, n - 1)
+                }
+                Scope::Department(_, None) => {
+                    n += 1;
+                    format!(" AND m.org = ${} AND m.department IS NULL", n - 1)
+                }
+            };
+            (
+                format!(
+                    "SELECT t.member AS member, {points} AS points, {reached} AS reached_at, m.name AS name, m.org AS org, \
+                     m.department AS department, o.county AS county \
+                     FROM {from} JOIN members m ON m.id = t.member AND m.deleted_at IS NULL JOIN orgs o ON o.id = m.org \
+                     WHERE 1 = 1{key}{scope_sql}"
+                ),
+                n,
+            )
+        }
+
+        fn bind_standings<'q>(
+            mut q: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
+            scope: Scope,
+            period: Period,
+        ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>> {
+            match period {
+                Period::Campaign => {}
+                Period::Month { year, month } => q = q.bind(i64::from(year) * 100 + i64::from(month)),
+                Period::Day(d) => q = q.bind(d),
+            }
+            match scope {
+                Scope::All => q,
+                Scope::County(c) => q.bind(i64::from(c.0)),
+                Scope::Org(o) => q.bind(o.0),
+                Scope::Department(o, Some(d)) => q.bind(o.0).bind(d.0),
+                Scope::Department(o, None) => q.bind(o.0),
+            }
+        }
+
+        fn standing_from_row(r: &DbRow) -> Result<Standing> {
+            let g = |e: sqlx::Error| db(e);
+            Ok(Standing {
+                member: MemberId(r.try_get("member").map_err(g)?),
+                name: PersonName::parse(&r.try_get::<String, _>("name").map_err(g)?).map_err(|_| corrupt("member name"))?,
+                org: OrgId(r.try_get("org").map_err(g)?),
+                department: r.try_get::<Option<i64>, _>("department").map_err(g)?.map(DeptId),
+                county: CountyId(r.try_get::<i64, _>("county").map_err(g)? as u16),
+                points: r.try_get("points").map_err(g)?,
+                reached_at: from_micros(r.try_get("reached_at").map_err(g)?)?,
+            })
+        }
+
+        impl $store {
+            async fn county_of(&self, tx: &mut sqlx::Transaction<'static, $db>, org: OrgId) -> Result<i64> {
+                if let Some(c) = self.counties.lock().expect("county cache").get(&org.0) {
+                    return Ok(*c);
+                }
+                let c: i64 = sqlx::query_scalar("SELECT county FROM orgs WHERE id = $1")
+                    .bind(org.0)
+                    .fetch_optional(&mut **tx)
+                    .await
+                    .map_err(db)?
+                    .ok_or(ErrorCode::OrgNotFound)?;
+                self.counties.lock().expect("county cache").insert(org.0, c);
+                Ok(c)
+            }
+
+            async fn department_in_org(tx: &mut sqlx::Transaction<'static, $db>, org: OrgId, dept: Option<DeptId>) -> Result<()> {
+                if let Some(d) = dept {
+                    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM departments WHERE id = $1 AND org = $2")
+                        .bind(d.0)
+                        .bind(org.0)
+                        .fetch_optional(&mut **tx)
+                        .await
+                        .map_err(db)?;
+                    if found.is_none() {
+                        return Err(ErrorCode::DepartmentNotFound.into());
+                    }
+                }
+                Ok(())
+            }
+
+            async fn write_batch(&self, subs: Vec<DailySubmission>) -> Result<Vec<SubmissionOutcome>> {
+                let mut tx = self.tx().await?;
+                // Keep the first submission of each (member, day) in the batch.
+                let mut first_index: HashMap<(i64, NaiveDate), usize> = HashMap::new();
+                let mut unique: Vec<usize> = Vec::new();
+                for (i, s) in subs.iter().enumerate() {
+                    if let std::collections::hash_map::Entry::Vacant(e) = first_index.entry((s.member.0, s.day)) {
+                        e.insert(i);
+                        unique.push(i);
+                    }
+                }
+                // 1. the answer log, deduplicated by the primary key
+                let mut inserted: HashSet<(i64, NaiveDate)> = HashSet::new();
+                for chunk in unique.chunks(CHUNK) {
+                    let sql = format!(
+                        "INSERT INTO submissions (member, day, month, org, submitted_at, correct, points, answers) VALUES {} \
+                         ON CONFLICT (member, day) DO NOTHING RETURNING member, day",
+                        values_clause(chunk.len(), 8)
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for &i in chunk {
+                        let s = &subs[i];
+                        q = q
+                            .bind(s.member.0)
+                            .bind(s.day)
+                            .bind(month_of(s.day))
+                            .bind(s.org.0)
+                            .bind(micros(s.submitted_at))
+                            .bind(i64::from(s.correct))
+                            .bind(s.points)
+                            .bind(encode_answers(&s.answers));
+                    }
+                    for r in q.fetch_all(&mut *tx).await.map_err(db)? {
+                        inserted.insert((r.try_get("member").map_err(db)?, r.try_get("day").map_err(db)?));
+                    }
+                }
+                let new: Vec<&DailySubmission> = unique.iter().map(|&i| &subs[i]).filter(|s| inserted.contains(&(s.member.0, s.day))).collect();
+                // 2. ledger
+                let entries: Vec<&LedgerEntry> = new.iter().flat_map(|s| s.ledger.iter()).filter(|e| e.points != 0).collect();
+                for chunk in entries.chunks(CHUNK) {
+                    let sql = format!("INSERT INTO ledger (member, org, day, kind, points, at) VALUES {}", values_clause(chunk.len(), 6));
+                    let mut q = sqlx::query(&sql);
+                    for e in chunk {
+                        q = q.bind(e.member.0).bind(e.org.0).bind(e.day).bind(e.kind.as_str()).bind(e.points).bind(micros(e.at));
+                    }
+                    q.execute(&mut *tx).await.map_err(db)?;
+                }
+                // 3. rollups, aggregated per key so each row is touched once
+                struct Agg {
+                    org: i64,
+                    points: i64,
+                    days: i64,
+                    first: i64,
+                    positive: Option<i64>,
+                }
+                let mut totals: BTreeMap<i64, Agg> = BTreeMap::new();
+                let mut months: BTreeMap<(i64, i64), Agg> = BTreeMap::new();
+                let mut org_days: BTreeMap<(i64, NaiveDate), (i64, i64)> = BTreeMap::new();
+                for s in &new {
+                    let at = micros(s.submitted_at);
+                    let ledger_points: i64 = s.ledger.iter().map(|e| e.points).sum();
+                    for (agg, pts) in [
+                        (totals.entry(s.member.0), ledger_points),
+                    ] {
+                        let a = agg.or_insert(Agg { org: s.org.0, points: 0, days: 0, first: at, positive: None });
+                        a.points += pts;
+                        a.days += 1;
+                        a.first = a.first.min(at);
+                        if pts > 0 {
+                            a.positive = Some(a.positive.map_or(at, |p| p.max(at)));
+                        }
+                    }
+                    let a = months.entry((s.member.0, month_of(s.day))).or_insert(Agg { org: s.org.0, points: 0, days: 0, first: at, positive: None });
+                    a.points += s.points;
+                    a.days += 1;
+                    a.first = a.first.min(at);
+                    if s.points > 0 {
+                        a.positive = Some(a.positive.map_or(at, |p| p.max(at)));
+                    }
+                    let d = org_days.entry((s.org.0, s.day)).or_insert((0, 0));
+                    d.0 += 1;
+                    d.1 += s.points;
+                }
+                let mut county: HashMap<i64, i64> = HashMap::new();
+                for a in totals.values() {
+                    if let std::collections::hash_map::Entry::Vacant(e) = county.entry(a.org) {
+                        e.insert(self.county_of(&mut tx, OrgId(a.org)).await?);
+                    }
+                }
+                let rows: Vec<_> = totals.iter().collect();
+                for chunk in rows.chunks(CHUNK) {
+                    let sql = format!(
+                        "INSERT INTO member_totals (member, org, county, points, reached_at) VALUES {} \
+                         ON CONFLICT (member) DO UPDATE SET points = member_totals.points + excluded.points, \
+                         reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE member_totals.reached_at END",
+                        values_clause(chunk.len(), 5)
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for (m, a) in chunk {
+                        q = q.bind(**m).bind(a.org).bind(county[&a.org]).bind(a.points).bind(a.positive.unwrap_or(a.first));
+                    }
+                    q.execute(&mut *tx).await.map_err(db)?;
+                }
+                let rows: Vec<_> = months.iter().collect();
+                for chunk in rows.chunks(CHUNK) {
+                    let sql = format!(
+                        "INSERT INTO member_months (member, month, org, county, points, days, reached_at) VALUES {} \
+                         ON CONFLICT (member, month) DO UPDATE SET points = member_months.points + excluded.points, \
+                         days = member_months.days + excluded.days, \
+                         reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE member_months.reached_at END",
+                        values_clause(chunk.len(), 7)
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for ((m, month), a) in chunk {
+                        q = q.bind(*m).bind(*month).bind(a.org).bind(county[&a.org]).bind(a.points).bind(a.days).bind(a.positive.unwrap_or(a.first));
+                    }
+                    q.execute(&mut *tx).await.map_err(db)?;
+                }
+                let rows: Vec<_> = org_days.iter().collect();
+                for chunk in rows.chunks(CHUNK) {
+                    let sql = format!(
+                        "INSERT INTO org_days (org, day, participants, points) VALUES {} \
+                         ON CONFLICT (org, day) DO UPDATE SET participants = org_days.participants + excluded.participants, \
+                         points = org_days.points + excluded.points",
+                        values_clause(chunk.len(), 4)
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for ((org, day), (n, p)) in chunk {
+                        q = q.bind(*org).bind(*day).bind(*n).bind(*p);
+                    }
+                    q.execute(&mut *tx).await.map_err(db)?;
+                }
+                // 4. review cards: the last change per (member, question) wins
+                let mut cards: BTreeMap<(i64, i64), Option<ReviewCard>> = BTreeMap::new();
+                for s in &new {
+                    for c in &s.reviews {
+                        match c {
+                            ReviewChange::Upsert(card) => cards.insert((s.member.0, card.question.0), Some(*card)),
+                            ReviewChange::Remove(q) => cards.insert((s.member.0, q.0), None),
+                        };
+                    }
+                }
+                let upserts: Vec<(i64, ReviewCard)> = cards.iter().filter_map(|((m, _), c)| c.map(|c| (*m, c))).collect();
+                for chunk in upserts.chunks(CHUNK) {
+                    let sql = format!(
+                        "INSERT INTO review_cards (member, question, repetitions, interval_days, ease_milli, due) VALUES {} \
+                         ON CONFLICT (member, question) DO UPDATE SET repetitions = excluded.repetitions, \
+                         interval_days = excluded.interval_days, ease_milli = excluded.ease_milli, due = excluded.due",
+                        values_clause(chunk.len(), 6)
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for (m, c) in chunk {
+                        q = q
+                            .bind(*m)
+                            .bind(c.question.0)
+                            .bind(i64::from(c.repetitions))
+                            .bind(i64::from(c.interval_days))
+                            .bind(i64::from(c.ease_milli))
+                            .bind(c.due);
+                    }
+                    q.execute(&mut *tx).await.map_err(db)?;
+                }
+                for ((m, qid), _) in cards.iter().filter(|(_, c)| c.is_none()) {
+                    sqlx::query("DELETE FROM review_cards WHERE member = $1 AND question = $2")
+                        .bind(*m)
+                        .bind(*qid)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db)?;
+                }
+                // 5. outcomes; submissions stored before this batch are read back
+                let mut stored: HashMap<(i64, NaiveDate), QuizResult> = HashMap::new();
+                for &i in &unique {
+                    let s = &subs[i];
+                    if !inserted.contains(&(s.member.0, s.day)) {
+                        let r = sqlx::query("SELECT member, day, submitted_at, correct, points, answers FROM submissions WHERE member = $1 AND day = $2")
+                            .bind(s.member.0)
+                            .bind(s.day)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(db)?;
+                        stored.insert((s.member.0, s.day), result_from_row(&r)?);
+                    }
+                }
+                tx.commit().await.map_err(db)?;
+                Ok(subs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        let key = (s.member.0, s.day);
+                        let fi = first_index[&key];
+                        match stored.get(&key) {
+                            Some(r) => SubmissionOutcome { result: r.clone(), first: false },
+                            None => SubmissionOutcome { result: subs[fi].result(), first: fi == i },
+                        }
+                    })
+                    .collect())
+            }
+        }
+
+        #[async_trait]
+        impl Store for $store {
+            fn backend(&self) -> &'static str {
+                <$store>::BACKEND
+            }
+
+            async fn insert_org(&self, new: NewOrg) -> Result<Org> {
+                let [ln, lp, qn, qp] = contact_columns(&new.contacts);
+                let sql = format!(
+                    "INSERT INTO orgs (county, kind, name, credit_code, leader_name, leader_phone, liaison_name, liaison_phone, listed_on) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {ORG_COLS}"
+                );
+                let row = sqlx::query(&sql)
+                    .bind(i64::from(new.county.0))
+                    .bind(kind_str(new.kind))
+                    .bind(&new.name)
+                    .bind(new.credit_code.as_ref().map(|c| c.as_str().to_string()))
+                    .bind(ln)
+                    .bind(lp)
+                    .bind(qn)
+                    .bind(qp)
+                    .bind(new.listed_on)
+                    .fetch_one(self.writer())
+                    .await
+                    .map_err(|e| on_unique(e, |_| ErrorCode::OrgAlreadyListed))?;
+                org_from_row(&row)
+            }
+
+            async fn org(&self, id: OrgId) -> Result<Option<Org>> {
+                let sql = format!("SELECT {ORG_COLS} FROM orgs WHERE id = $1");
+                let row = sqlx::query(&sql).bind(id.0).fetch_optional(self.reader()).await.map_err(db)?;
+                row.as_ref().map(org_from_row).transpose()
+            }
+
+            async fn orgs(&self) -> Result<Vec<Org>> {
+                let sql = format!("SELECT {ORG_COLS} FROM orgs ORDER BY id");
+                sqlx::query(&sql).fetch_all(self.reader()).await.map_err(db)?.iter().map(org_from_row).collect()
+            }
+
+            async fn org_by_name(&self, name: &str) -> Result<Option<Org>> {
+                let Ok(name) = ccsa_core::registry::parse_org_name(name) else { return Ok(None) };
+                let sql = format!(
+                    "SELECT {ORG_COLS} FROM orgs WHERE name = $1 ORDER BY CASE WHEN retired_on IS NULL THEN 0 ELSE 1 END, retired_on DESC LIMIT 1"
+                );
+                let row = sqlx::query(&sql).bind(name).fetch_optional(self.reader()).await.map_err(db)?;
+                row.as_ref().map(org_from_row).transpose()
+            }
+
+            async fn retire_org(&self, id: OrgId, on: NaiveDate) -> Result<Org> {
+                let mut tx = self.tx().await?;
+                let sql = format!("SELECT {ORG_COLS} FROM orgs WHERE id = $1");
+                let row = sqlx::query(&sql).bind(id.0).fetch_optional(&mut *tx).await.map_err(db)?.ok_or(ErrorCode::OrgNotFound)?;
+                let mut org = org_from_row(&row)?;
+                if org.retired_on.is_some() {
+                    return Err(ErrorCode::OrgRetired.into());
+                }
+                sqlx::query("UPDATE orgs SET retired_on = $1 WHERE id = $2").bind(on).bind(id.0).execute(&mut *tx).await.map_err(db)?;
+                tx.commit().await.map_err(db)?;
+                org.retired_on = Some(on);
+                Ok(org)
+            }
+
+            async fn set_org_contacts(&self, id: OrgId, contacts: OrgContacts) -> Result<Org> {
+                let [ln, lp, qn, qp] = contact_columns(&contacts);
+                let sql = format!(
+                    "UPDATE orgs SET leader_name = $1, leader_phone = $2, liaison_name = $3, liaison_phone = $4 WHERE id = $5 RETURNING {ORG_COLS}"
+                );
+                let row = sqlx::query(&sql)
+                    .bind(ln)
+                    .bind(lp)
+                    .bind(qn)
+                    .bind(qp)
+                    .bind(id.0)
+                    .fetch_optional(self.writer())
+                    .await
+                    .map_err(db)?
+                    .ok_or(ErrorCode::OrgNotFound)?;
+                org_from_row(&row)
+            }
+
+            async fn claim_admin_seat(&self, admin: NewAdmin) -> Result<AdminSeat> {
+                let mut tx = self.tx().await?;
+                let org: Option<i64> = sqlx::query_scalar("SELECT id FROM orgs WHERE id = $1").bind(admin.org.0).fetch_optional(&mut *tx).await.map_err(db)?;
+                if org.is_none() {
+                    return Err(ErrorCode::OrgNotFound.into());
+                }
+                let id: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO admins (org, username, real_name, phone, email, password_hash, registered_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org) DO NOTHING RETURNING id",
+                )
+                .bind(admin.org.0)
+                .bind(admin.username.as_str())
+                .bind(admin.real_name.expose())
+                .bind(admin.phone.expose())
+                .bind(admin.email.as_ref().map(|e| e.as_str().to_string()))
+                .bind(&admin.password_hash)
+                .bind(micros(admin.registered_at))
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| on_unique(e, |_| ErrorCode::UsernameTaken))?;
+                let Some(id) = id else { return Err(ErrorCode::AdminAlreadyRegistered.into()) };
+                tx.commit().await.map_err(db)?;
+                Ok(AdminSeat { id: AdminId(id), admin })
+            }
+
+            async fn admin_seat(&self, org: OrgId) -> Result<Option<AdminSeat>> {
+                let sql = format!("SELECT {ADMIN_COLS} FROM admins WHERE org = $1");
+                let row = sqlx::query(&sql).bind(org.0).fetch_optional(self.reader()).await.map_err(db)?;
+                row.as_ref().map(admin_from_row).transpose()
+            }
+
+            async fn admin_by_username(&self, username: &Username) -> Result<Option<AdminSeat>> {
+                let sql = format!("SELECT {ADMIN_COLS} FROM admins WHERE username = $1");
+                let row = sqlx::query(&sql).bind(username.as_str()).fetch_optional(self.reader()).await.map_err(db)?;
+                row.as_ref().map(admin_from_row).transpose()
+            }
+
+            async fn put_session(&self, s: AdminSession) -> Result<()> {
+                sqlx::query("INSERT INTO sessions (digest, admin, org, issued_at, expires_at, revoked) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(s.digest.0.to_vec())
+                    .bind(s.admin.0)
+                    .bind(s.org.0)
+                    .bind(micros(s.issued_at))
+                    .bind(micros(s.expires_at))
+                    .bind(s.revoked)
+                    .execute(self.writer())
+                    .await
+                    .map_err(db)?;
+                Ok(())
+            }
+
+            async fn session(&self, digest: &TokenDigest) -> Result<Option<AdminSession>> {
+                let row = sqlx::query("SELECT digest, admin, org, issued_at, expires_at, revoked FROM sessions WHERE digest = $1")
+                    .bind(digest.0.to_vec())
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(db)?;
+                let Some(r) = row else { return Ok(None) };
+                Ok(Some(AdminSession {
+                    digest: *digest,
+                    admin: AdminId(r.try_get("admin").map_err(db)?),
+                    org: OrgId(r.try_get("org").map_err(db)?),
+                    issued_at: from_micros(r.try_get("issued_at").map_err(db)?)?,
+                    expires_at: from_micros(r.try_get("expires_at").map_err(db)?)?,
+                    revoked: r.try_get("revoked").map_err(db)?,
+                }))
+            }
+
+            async fn revoke_session(&self, digest: &TokenDigest) -> Result<bool> {
+                let r = sqlx::query("UPDATE sessions SET revoked = $1 WHERE digest = $2")
+                    .bind(true)
+                    .bind(digest.0.to_vec())
+                    .execute(self.writer())
+                    .await
+                    .map_err(db)?;
+                Ok(r.rows_affected() > 0)
+            }
+
+            async fn revoke_sessions_of(&self, admin: AdminId) -> Result<u32> {
+                let r = sqlx::query("UPDATE sessions SET revoked = $1 WHERE admin = $2 AND revoked = $3")
+                    .bind(true)
+                    .bind(admin.0)
+                    .bind(false)
+                    .execute(self.writer())
+                    .await
+                    .map_err(db)?;
+                Ok(r.rows_affected() as u32)
+            }
+
+            async fn record_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()> {
+                sqlx::query("INSERT INTO failures (key, at) VALUES ($1, $2)").bind(key).bind(micros(at)).execute(self.writer()).await.map_err(db)?;
+                Ok(())
+            }
+
+            async fn failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>> {
+                let rows: Vec<i64> = sqlx::query_scalar("SELECT at FROM failures WHERE key = $1 AND at > $2 ORDER BY at")
+                    .bind(key)
+                    .bind(micros(since))
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(db)?;
+                rows.into_iter().map(from_micros).collect()
+            }
+
+            async fn create_department(&self, org: OrgId, name: DepartmentName) -> Result<Department> {
+                let mut tx = self.tx().await?;
+                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM orgs WHERE id = $1").bind(org.0).fetch_optional(&mut *tx).await.map_err(db)?;
+                if found.is_none() {
+                    return Err(ErrorCode::OrgNotFound.into());
+                }
+                let id: i64 = sqlx::query_scalar("INSERT INTO departments (org, name) VALUES ($1, $2) RETURNING id")
+                    .bind(org.0)
+                    .bind(name.as_str())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| on_unique(e, |_| ErrorCode::DepartmentNameTaken))?;
+                tx.commit().await.map_err(db)?;
+                Ok(Department { id: DeptId(id), org, name })
+            }
+
+            async fn rename_department(&self, org: OrgId, id: DeptId, name: DepartmentName) -> Result<Department> {
+                let r = sqlx::query("UPDATE departments SET name = $1 WHERE id = $2 AND org = $3")
+                    .bind(name.as_str())
+                    .bind(id.0)
+                    .bind(org.0)
+                    .execute(self.writer())
+                    .await
+                    .map_err(|e| on_unique(e, |_| ErrorCode::DepartmentNameTaken))?;
+                if r.rows_affected() == 0 {
+                    return Err(ErrorCode::DepartmentNotFound.into());
+                }
+                Ok(Department { id, org, name })
+            }
+
+            async fn delete_department(&self, org: OrgId, id: DeptId) -> Result<DepartmentDeletion> {
+                let mut tx = self.tx().await?;
+                <$store>::department_in_org(&mut tx, org, Some(id)).await?;
+                let moved: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE department = $1 AND deleted_at IS NULL")
+                    .bind(id.0)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                sqlx::query("UPDATE members SET department = NULL WHERE department = $1").bind(id.0).execute(&mut *tx).await.map_err(db)?;
+                sqlx::query("DELETE FROM departments WHERE id = $1").bind(id.0).execute(&mut *tx).await.map_err(db)?;
+                tx.commit().await.map_err(db)?;
+                Ok(DepartmentDeletion { department: id, members_moved: moved as u32 })
+            }
+
+            async fn departments(&self, org: OrgId) -> Result<Vec<Department>> {
+                let rows = sqlx::query("SELECT id, name FROM departments WHERE org = $1").bind(org.0).fetch_all(self.reader()).await.map_err(db)?;
+                let mut out = rows
+                    .iter()
+                    .map(|r| {
+                        Ok(Department {
+                            id: DeptId(r.try_get("id").map_err(db)?),
+                            org,
+                            name: DepartmentName::parse(&r.try_get::<String, _>("name").map_err(db)?).map_err(|_| corrupt("department name"))?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                out.sort_by(|a, b| a.name.cmp(&b.name));
+                Ok(out)
+            }
+
+            async fn insert_member(&self, org: OrgId, m: NewMember, at: DateTime<Utc>) -> Result<Member> {
+                let mut tx = self.tx().await?;
+                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM orgs WHERE id = $1").bind(org.0).fetch_optional(&mut *tx).await.map_err(db)?;
+                if found.is_none() {
+                    return Err(ErrorCode::OrgNotFound.into());
+                }
+                <$store>::department_in_org(&mut tx, org, m.department).await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO members (org, department, name, position, gender, id_number, phone, email, education, created_at, created_on) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                )
+                .bind(org.0)
+                .bind(m.department.map(|d| d.0))
+                .bind(m.name.expose())
+                .bind(&m.position)
+                .bind(m.gender.as_zh())
+                .bind(m.id_number.expose())
+                .bind(m.phone.expose())
+                .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
+                .bind(m.education.map(|e| e.as_zh()))
+                .bind(micros(at))
+                .bind(day_of(at))
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| on_unique(e, |c| if c.contains("phone") { ErrorCode::PhoneTaken } else { ErrorCode::IdNumberTaken }))?;
+                tx.commit().await.map_err(db)?;
+                Ok(Member { id: MemberId(id), org, details: m, created_at: DateTime::from_timestamp_micros(micros(at)).unwrap_or(at) })
+            }
+
+            async fn update_member(&self, org: OrgId, id: MemberId, m: NewMember) -> Result<Member> {
+                let mut tx = self.tx().await?;
+                let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE id = $1 AND org = $2 AND deleted_at IS NULL");
+                let row = sqlx::query(&sql).bind(id.0).bind(org.0).fetch_optional(&mut *tx).await.map_err(db)?.ok_or(ErrorCode::MemberNotFound)?;
+                let old = member_from_row(&row)?;
+                <$store>::department_in_org(&mut tx, org, m.department).await?;
+                sqlx::query(
+                    "UPDATE members SET department = $1, name = $2, position = $3, gender = $4, id_number = $5, phone = $6, \
+                     email = $7, education = $8 WHERE id = $9",
+                )
+                .bind(m.department.map(|d| d.0))
+                .bind(m.name.expose())
+                .bind(&m.position)
+                .bind(m.gender.as_zh())
+                .bind(m.id_number.expose())
+                .bind(m.phone.expose())
+                .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
+                .bind(m.education.map(|e| e.as_zh()))
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| on_unique(e, |c| if c.contains("phone") { ErrorCode::PhoneTaken } else { ErrorCode::IdNumberTaken }))?;
+                tx.commit().await.map_err(db)?;
+                Ok(Member { details: m, ..old })
+            }
+
+            async fn delete_member(&self, org: OrgId, id: MemberId, at: DateTime<Utc>) -> Result<()> {
+                let mut tx = self.tx().await?;
+                let r = sqlx::query("UPDATE members SET deleted_at = $1, deleted_on = $2 WHERE id = $3 AND org = $4 AND deleted_at IS NULL")
+                    .bind(micros(at))
+                    .bind(day_of(at))
+                    .bind(id.0)
+                    .bind(org.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                if r.rows_affected() == 0 {
+                    return Err(ErrorCode::MemberNotFound.into());
+                }
+                sqlx::query("DELETE FROM bindings WHERE member = $1").bind(id.0).execute(&mut *tx).await.map_err(db)?;
+                tx.commit().await.map_err(db)?;
+                Ok(())
+            }
+
+            async fn member(&self, org: OrgId, id: MemberId) -> Result<Option<Member>> {
+                let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE id = $1 AND org = $2 AND deleted_at IS NULL");
+                let row = sqlx::query(&sql).bind(id.0).bind(org.0).fetch_optional(self.reader()).await.map_err(db)?;
+                row.as_ref().map(member_from_row).transpose()
+            }
+
+            async fn member_by_phone(&self, phone: &Phone) -> Result<Option<Member>> {
+                let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE phone = $1 AND deleted_at IS NULL");
+                let row = sqlx::query(&sql).bind(phone.expose()).fetch_optional(self.reader()).await.map_err(db)?;
+                row.as_ref().map(member_from_row).transpose()
+            }
+
+            async fn members(&self, org: OrgId) -> Result<Vec<Member>> {
+                let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE org = $1 AND deleted_at IS NULL ORDER BY id");
+                sqlx::query(&sql).bind(org.0).fetch_all(self.reader()).await.map_err(db)?.iter().map(member_from_row).collect()
+            }
+
+            async fn bind(&self, b: Binding) -> Result<Binding> {
+                let mut tx = self.tx().await?;
+                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM members WHERE id = $1 AND org = $2 AND deleted_at IS NULL")
+                    .bind(b.member.0)
+                    .bind(b.org.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                if found.is_none() {
+                    return Err(ErrorCode::MemberNotFound.into());
+                }
+                sqlx::query("INSERT INTO bindings (app_user, member, org, bound_at) VALUES ($1, $2, $3, $4)")
+                    .bind(b.app_user.as_str())
+                    .bind(b.member.0)
+                    .bind(b.org.0)
+                    .bind(micros(b.bound_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| on_unique(e, |c| if c.contains("member") { ErrorCode::MemberAlreadyBound } else { ErrorCode::AppUserAlreadyBound }))?;
+                tx.commit().await.map_err(db)?;
+                Ok(b)
+            }
+
+            async fn binding_of(&self, app_user: &AppUserId) -> Result<Option<Binding>> {
+                let row = sqlx::query("SELECT member, org, bound_at FROM bindings WHERE app_user = $1")
+                    .bind(app_user.as_str())
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(db)?;
+                let Some(r) = row else { return Ok(None) };
+                Ok(Some(Binding {
+                    app_user: app_user.clone(),
+                    member: MemberId(r.try_get("member").map_err(db)?),
+                    org: OrgId(r.try_get("org").map_err(db)?),
+                    bound_at: from_micros(r.try_get("bound_at").map_err(db)?)?,
+                }))
+            }
+
+            async fn insert_questions(&self, questions: Vec<NewQuestion>) -> Result<Vec<QuestionId>> {
+                if questions.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut tx = self.tx().await?;
+                let mut ids = Vec::with_capacity(questions.len());
+                for q in &questions {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO questions (owner_org, kind, stem, options, answer, explanation, category, specialties, difficulty, source) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                    )
+                    .bind(match q.owner {
+                        BankOwner::National => None,
+                        BankOwner::Org(o) => Some(o.0),
+                    })
+                    .bind(kind_name(q.kind))
+                    .bind(&q.stem)
+                    .bind(serde_json::to_string(&q.options).map_err(|_| corrupt("question options"))?)
+                    .bind(i64::from(q.answer.0))
+                    .bind(&q.explanation)
+                    .bind(&q.category)
+                    .bind(serde_json::to_string(&q.specialties).map_err(|_| corrupt("question specialties"))?)
+                    .bind(i64::from(q.difficulty))
+                    .bind(q.source.clone())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                    ids.push(QuestionId(id));
+                }
+                sqlx::query("UPDATE bank SET revision = revision + 1 WHERE id = 1").execute(&mut *tx).await.map_err(db)?;
+                tx.commit().await.map_err(db)?;
+                Ok(ids)
+            }
+
+            async fn questions(&self, owner: Option<BankOwner>) -> Result<Vec<Question>> {
+                let rows = match owner {
+                    None => sqlx::query(&format!("SELECT {QUESTION_COLS} FROM questions ORDER BY id")).fetch_all(self.reader()).await,
+                    Some(BankOwner::National) => {
+                        sqlx::query(&format!("SELECT {QUESTION_COLS} FROM questions WHERE owner_org IS NULL ORDER BY id")).fetch_all(self.reader()).await
+                    }
+                    Some(BankOwner::Org(o)) => sqlx::query(&format!("SELECT {QUESTION_COLS} FROM questions WHERE owner_org = $1 ORDER BY id"))
+                        .bind(o.0)
+                        .fetch_all(self.reader())
+                        .await,
+                }
+                .map_err(db)?;
+                rows.iter().map(question_from_row).collect()
+            }
+
+            async fn questions_by_id(&self, ids: &[QuestionId]) -> Result<Vec<Question>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut found: HashMap<i64, Question> = HashMap::new();
+                for chunk in ids.chunks(CHUNK) {
+                    let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+                    let sql = format!("SELECT {QUESTION_COLS} FROM questions WHERE id IN ({})", placeholders.join(","));
+                    let mut q = sqlx::query(&sql);
+                    for id in chunk {
+                        q = q.bind(id.0);
+                    }
+                    for r in q.fetch_all(self.reader()).await.map_err(db)? {
+                        let q = question_from_row(&r)?;
+                        found.insert(q.id.0, q);
+                    }
+                }
+                Ok(ids.iter().filter_map(|id| found.get(&id.0).cloned()).collect())
+            }
+
+            async fn bank_revision(&self) -> Result<u64> {
+                let r: i64 = sqlx::query_scalar("SELECT revision FROM bank WHERE id = 1").fetch_one(self.reader()).await.map_err(db)?;
+                Ok(r as u64)
+            }
+
+            async fn issue_draw(&self, d: DailyDraw) -> Result<DailyDraw> {
+                let mut tx = self.tx().await?;
+                sqlx::query(
+                    "INSERT INTO draws (member, day, bank_revision, seed, questions, reviews) VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (member, day) DO NOTHING",
+                )
+                .bind(d.key.member.0)
+                .bind(d.key.day)
+                .bind(d.key.bank_revision as i64)
+                .bind(d.key.seed as i64)
+                .bind(encode_ids(&d.questions))
+                .bind(i64::from(d.reviews))
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+                let stored = Self::read_draw(&mut *tx, d.key.member, d.key.day).await?.ok_or_else(|| corrupt("draw"))?;
+                tx.commit().await.map_err(db)?;
+                Ok(stored)
+            }
+
+            async fn draw_of(&self, member: MemberId, day: NaiveDate) -> Result<Option<DailyDraw>> {
+                let mut conn = self.reader().acquire().await.map_err(db)?;
+                Self::read_draw(&mut *conn, member, day).await
+            }
+
+            async fn quiz_history(&self, member: MemberId, since: NaiveDate) -> Result<QuizHistory> {
+                let rows = sqlx::query("SELECT day, questions FROM draws WHERE member = $1 AND day >= $2")
+                    .bind(member.0)
+                    .bind(since)
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(db)?;
+                let mut recent = Vec::new();
+                for r in &rows {
+                    let day: NaiveDate = r.try_get("day").map_err(db)?;
+                    for q in decode_ids(&r.try_get::<String, _>("questions").map_err(db)?)? {
+                        recent.push((q, day));
+                    }
+                }
+                recent.sort_unstable_by_key(|(q, d)| (*d, *q));
+                let rows = sqlx::query("SELECT question, repetitions, interval_days, ease_milli, due FROM review_cards WHERE member = $1 ORDER BY question")
+                    .bind(member.0)
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(db)?;
+                let cards = rows
+                    .iter()
+                    .map(|r| {
+                        Ok(ReviewCard {
+                            question: QuestionId(r.try_get("question").map_err(db)?),
+                            repetitions: r.try_get::<i64, _>("repetitions").map_err(db)? as u8,
+                            interval_days: r.try_get::<i64, _>("interval_days").map_err(db)? as u16,
+                            ease_milli: r.try_get::<i64, _>("ease_milli").map_err(db)? as u16,
+                            due: r.try_get("due").map_err(db)?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(QuizHistory { recent, cards })
+            }
+
+            async fn record_submission(&self, s: DailySubmission) -> Result<SubmissionOutcome> {
+                let mut out = self.write_batch(vec![s]).await?;
+                Ok(out.remove(0))
+            }
+
+            async fn record_submissions(&self, subs: Vec<DailySubmission>) -> Result<Vec<SubmissionOutcome>> {
+                if subs.is_empty() {
+                    return Ok(Vec::new());
+                }
+                self.write_batch(subs).await
+            }
+
+            async fn submission(&self, member: MemberId, day: NaiveDate) -> Result<Option<QuizResult>> {
+                let row = sqlx::query("SELECT member, day, submitted_at, correct, points, answers FROM submissions WHERE member = $1 AND day = $2")
+                    .bind(member.0)
+                    .bind(day)
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(db)?;
+                row.as_ref().map(result_from_row).transpose()
+            }
+
+            async fn ledger(&self, member: MemberId) -> Result<Vec<LedgerEntry>> {
+                let rows = sqlx::query("SELECT member, org, day, kind, points, at FROM ledger WHERE member = $1 ORDER BY id")
+                    .bind(member.0)
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(db)?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(LedgerEntry {
+                            member: MemberId(r.try_get("member").map_err(db)?),
+                            org: OrgId(r.try_get("org").map_err(db)?),
+                            day: r.try_get("day").map_err(db)?,
+                            kind: LedgerKind::from_str_opt(&r.try_get::<String, _>("kind").map_err(db)?).ok_or_else(|| corrupt("ledger kind"))?,
+                            points: r.try_get("points").map_err(db)?,
+                            at: from_micros(r.try_get("at").map_err(db)?)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn member_points(&self, member: MemberId) -> Result<i64> {
+                let p: Option<i64> = sqlx::query_scalar("SELECT points FROM member_totals WHERE member = $1")
+                    .bind(member.0)
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(db)?;
+                Ok(p.unwrap_or(0))
+            }
+
+            async fn standings(&self, scope: Scope, period: Period) -> Result<Vec<Standing>> {
+                let (sql, _) = standings_sql(scope, period, 1);
+                let sql = format!("{sql} ORDER BY t.member");
+                let rows = bind_standings(sqlx::query(&sql), scope, period).fetch_all(self.reader()).await.map_err(db)?;
+                rows.iter().map(standing_from_row).collect()
+            }
+
+            async fn leaderboard_page(&self, scope: Scope, period: Period, offset: usize, limit: usize) -> Result<Vec<LeaderboardEntry>> {
+                let (sql, n) = standings_sql(scope, period, 1);
+                let sql = format!("{sql} ORDER BY points DESC, reached_at, member LIMIT ${n} OFFSET ${}", n + 1);
+                let rows = bind_standings(sqlx::query(&sql), scope, period)
+                    .bind(limit.min(10_000) as i64)
+                    .bind(offset as i64)
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(db)?;
+                let standings = rows.iter().map(standing_from_row).collect::<Result<Vec<_>>>()?;
+                let mut ranks: HashMap<i64, u32> = HashMap::new();
+                let mut out = Vec::with_capacity(standings.len());
+                for s in standings {
+                    let rank = match ranks.get(&s.points) {
+                        Some(r) => *r,
+                        None => {
+                            let r = self.count_above(scope, period, s.points).await? + 1;
+                            ranks.insert(s.points, r);
+                            r
+                        }
+                    };
+                    out.push(LeaderboardEntry { rank, standing: s });
+                }
+                Ok(out)
+            }
+
+            async fn standing_of(&self, member: MemberId, scope: Scope, period: Period) -> Result<Option<LeaderboardEntry>> {
+                let (sql, n) = standings_sql(scope, period, 1);
+                let sql = format!("{sql} AND t.member = ${n}");
+                let row = bind_standings(sqlx::query(&sql), scope, period).bind(member.0).fetch_optional(self.reader()).await.map_err(db)?;
+                let Some(row) = row else { return Ok(None) };
+                let standing = standing_from_row(&row)?;
+                let rank = self.count_above(scope, period, standing.points).await? + 1;
+                Ok(Some(LeaderboardEntry { rank, standing }))
+            }
+
+            async fn activity(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<OrgActivity>> {
+                let mut by_org: BTreeMap<i64, OrgActivity> = BTreeMap::new();
+                let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM orgs ORDER BY id").fetch_all(self.reader()).await.map_err(db)?;
+                for id in ids {
+                    by_org.insert(id, OrgActivity { org: OrgId(id), registered: 0, participants: 0, points: 0 });
+                }
+                let rows = sqlx::query(
+                    "SELECT org, COUNT(*) AS n FROM members WHERE created_on <= $1 AND (deleted_on IS NULL OR deleted_on > $2) GROUP BY org",
+                )
+                .bind(to)
+                .bind(to)
+                .fetch_all(self.reader())
+                .await
+                .map_err(db)?;
+                for r in rows {
+                    let org: i64 = r.try_get("org").map_err(db)?;
+                    if let Some(a) = by_org.get_mut(&org) {
+                        a.registered = r.try_get::<i64, _>("n").map_err(db)? as u32;
+                    }
+                }
+                let whole_months = from.day() == 1 && to.succ_opt().is_some_and(|n| n.day() == 1) && from <= to;
+                let rows = if whole_months {
+                    sqlx::query(
+                        "SELECT org, COUNT(DISTINCT member) AS n, CAST(SUM(points) AS BIGINT) AS p FROM member_months \
+                         WHERE month >= $1 AND month <= $2 GROUP BY org",
+                    )
+                    .bind(month_of(from))
+                    .bind(month_of(to))
+                    .fetch_all(self.reader())
+                    .await
+                } else {
+                    sqlx::query(
+                        "SELECT org, COUNT(DISTINCT member) AS n, CAST(SUM(points) AS BIGINT) AS p FROM submissions \
+                         WHERE day >= $1 AND day <= $2 GROUP BY org",
+                    )
+                    .bind(from)
+                    .bind(to)
+                    .fetch_all(self.reader())
+                    .await
+                }
+                .map_err(db)?;
+                for r in rows {
+                    let org: i64 = r.try_get("org").map_err(db)?;
+                    if let Some(a) = by_org.get_mut(&org) {
+                        a.participants = r.try_get::<i64, _>("n").map_err(db)? as u32;
+                        a.points = r.try_get("p").map_err(db)?;
+                    }
+                }
+                Ok(by_org.into_values().collect())
+            }
+
+            async fn check_invariants(&self) -> Result<InvariantReport> {
+                let mut report = InvariantReport::default();
+                let pool = self.reader();
+                report.members_checked = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM member_totals").fetch_one(pool).await.map_err(db)? as u64;
+                report.submissions_checked = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM submissions").fetch_one(pool).await.map_err(db)? as u64;
+                let checks: [(&str, &str); 6] = [
+                    (
+                        "total differs from ledger sum",
+                        "SELECT t.member AS a, t.points AS b FROM member_totals t LEFT JOIN \
+                         (SELECT member, CAST(SUM(points) AS BIGINT) AS s FROM ledger GROUP BY member) l ON l.member = t.member \
+                         WHERE t.points <> COALESCE(l.s, 0) LIMIT 20",
+                    ),
+                    (
+                        "ledger without total",
+                        "SELECT l.member AS a, l.s AS b FROM (SELECT member, CAST(SUM(points) AS BIGINT) AS s FROM ledger GROUP BY member) l \
+                         LEFT JOIN member_totals t ON t.member = l.member WHERE t.member IS NULL AND l.s <> 0 LIMIT 20",
+                    ),
+                    (
+                        "submission points differ from its ledger entries",
+                        "SELECT s.member AS a, s.month AS b FROM submissions s LEFT JOIN \
+                         (SELECT member, day, CAST(SUM(points) AS BIGINT) AS p FROM ledger WHERE kind IN ('daily_quiz', 'full_marks_bonus') GROUP BY member, day) l \
+                         ON l.member = s.member AND l.day = s.day WHERE s.points <> COALESCE(l.p, 0) LIMIT 20",
+                    ),
+                    (
+                        "monthly rollup differs from a recount",
+                        "SELECT m.member AS a, m.month AS b FROM member_months m LEFT JOIN \
+                         (SELECT member, month, CAST(SUM(points) AS BIGINT) AS p, COUNT(*) AS d FROM submissions GROUP BY member, month) r \
+                         ON r.member = m.member AND r.month = m.month WHERE r.member IS NULL OR m.points <> r.p OR m.days <> r.d LIMIT 20",
+                    ),
+                    (
+                        "submissions missing from the monthly rollup",
+                        "SELECT r.member AS a, r.month AS b FROM (SELECT DISTINCT member, month FROM submissions) r \
+                         LEFT JOIN member_months m ON m.member = r.member AND m.month = r.month WHERE m.member IS NULL LIMIT 20",
+                    ),
+                    (
+                        "daily org rollup differs from a recount",
+                        "SELECT o.org AS a, o.participants AS b FROM org_days o LEFT JOIN \
+                         (SELECT org, day, COUNT(*) AS n, CAST(SUM(points) AS BIGINT) AS p FROM submissions GROUP BY org, day) r \
+                         ON r.org = o.org AND r.day = o.day WHERE r.org IS NULL OR o.participants <> r.n OR o.points <> r.p LIMIT 20",
+                    ),
+                ];
+                for (what, sql) in checks {
+                    for r in sqlx::query(sql).fetch_all(pool).await.map_err(db)? {
+                        let a: i64 = r.try_get("a").map_err(db)?;
+                        let b: i64 = r.try_get("b").map_err(db)?;
+                        report.violations.push(format!("{what}: {a} ({b})"));
+                    }
+                }
+                let missing: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM (SELECT DISTINCT org, day FROM submissions) r LEFT JOIN org_days o ON o.org = r.org AND o.day = r.day WHERE o.org IS NULL",
+                )
+                .fetch_one(pool)
+                .await
+                .map_err(db)?;
+                if missing > 0 {
+                    report.violations.push(format!("submissions missing from the daily org rollup: {missing} (org, day) pairs"));
+                }
+                Ok(report)
+            }
+        }
+
+        impl $store {
+            async fn read_draw<'e, E>(conn: E, member: MemberId, day: NaiveDate) -> Result<Option<DailyDraw>>
+            where
+                E: sqlx::Executor<'e, Database = $db>,
+            {
+                let row = sqlx::query("SELECT bank_revision, seed, questions, reviews FROM draws WHERE member = $1 AND day = $2")
+                    .bind(member.0)
+                    .bind(day)
+                    .fetch_optional(conn)
+                    .await
+                    .map_err(db)?;
+                let Some(r) = row else { return Ok(None) };
+                Ok(Some(DailyDraw {
+                    key: DrawKey {
+                        member,
+                        day,
+                        bank_revision: r.try_get::<i64, _>("bank_revision").map_err(db)? as u64,
+                        seed: r.try_get::<i64, _>("seed").map_err(db)? as u64,
+                    },
+                    questions: decode_ids(&r.try_get::<String, _>("questions").map_err(db)?)?,
+                    reviews: r.try_get::<i64, _>("reviews").map_err(db)? as u8,
+                }))
+            }
+
+            /// Members in the scope with more points than `points` in the period.
+            async fn count_above(&self, scope: Scope, period: Period, points: i64) -> Result<u32> {
+                let (inner, n) = standings_sql(scope, period, 1);
+                let sql = format!("SELECT COUNT(*) FROM ({inner}) x WHERE x.points > ${n}");
+                let c: i64 = bind_standings(sqlx::query(&sql), scope, period)
+                    .bind(points)
+                    .try_map(|r: DbRow| r.try_get::<i64, _>(0))
+                    .fetch_one(self.reader())
+                    .await
+                    .map_err(db)?;
+                Ok(c as u32)
+            }
+        }
+    }
+    };
+}
+pub(crate) use sql_store;
