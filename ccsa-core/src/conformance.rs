@@ -56,6 +56,7 @@ pub const CASES: &[&str] = &[
     "duplicate_submissions_score_once",
     "standings_activity_and_reports",
     "service_end_to_end",
+    "bulk_paths_match_single_calls",
 ];
 
 fn day(s: &str) -> NaiveDate {
@@ -1443,6 +1444,219 @@ pub async fn service_end_to_end(store: Arc<dyn Store>) {
     sound(&store).await;
 }
 
+/// The bulk paths (`record_submissions`, `quiz_histories`, `issue_draws`,
+/// `Ccsa::issue_draws`, `Ccsa::submit_batch`) keep the single-call contracts.
+pub async fn bulk_paths_match_single_calls(store: Arc<dyn Store>) {
+    let orgs = bureaus(&store).await;
+    let (a, b) = (orgs[0].id, orgs[20].id);
+    let qs = store
+        .insert_questions(
+            (0..40)
+                .map(|i| tf_question(i, BankOwner::National))
+                .collect(),
+        )
+        .await
+        .unwrap();
+    let mut ms = Vec::new();
+    for i in 0..6u64 {
+        let org = if i < 4 { a } else { b };
+        ms.push(
+            store
+                .insert_member(org, new_member(i, None), at("2020-03-02", 9))
+                .await
+                .unwrap(),
+        );
+    }
+    // A batch with an in-batch duplicate and a submission stored before it.
+    let pre = submission(
+        ms[0].id,
+        a,
+        "2020-03-10",
+        2,
+        20,
+        at("2020-03-10", 8),
+        &qs[..5],
+    );
+    store.record_submission(pre.clone()).await.unwrap();
+    let batch = vec![
+        submission(
+            ms[0].id,
+            a,
+            "2020-03-10",
+            5,
+            60,
+            at("2020-03-10", 9),
+            &qs[..5],
+        ), // already stored
+        submission(
+            ms[1].id,
+            a,
+            "2020-03-10",
+            3,
+            30,
+            at("2020-03-10", 9),
+            &qs[..5],
+        ),
+        submission(
+            ms[1].id,
+            a,
+            "2020-03-10",
+            5,
+            60,
+            at("2020-03-10", 10),
+            &qs[..5],
+        ), // duplicate in batch
+        submission(
+            ms[1].id,
+            a,
+            "2020-03-11",
+            4,
+            40,
+            at("2020-03-11", 9),
+            &qs[..5],
+        ),
+        submission(
+            ms[4].id,
+            b,
+            "2020-03-10",
+            0,
+            0,
+            at("2020-03-10", 9),
+            &qs[..5],
+        ),
+    ];
+    let out = store.record_submissions(batch).await.unwrap();
+    assert_eq!(
+        out.iter().map(|o| o.first).collect::<Vec<_>>(),
+        vec![false, true, false, true, true]
+    );
+    assert_eq!(out[0].result, pre.result());
+    assert_eq!(out[2].result, out[1].result);
+    assert_eq!(store.member_points(ms[1].id).await.unwrap(), 70);
+    assert_eq!(store.member_points(ms[0].id).await.unwrap(), 20);
+    assert!(
+        store
+            .record_submissions(Vec::new())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let act = store
+        .activity(day("2020-03-01"), day("2020-03-31"))
+        .await
+        .unwrap();
+    let get = |o: OrgId| *act.iter().find(|x| x.org == o).unwrap();
+    assert_eq!((get(a).participants, get(a).points), (2, 90));
+    assert_eq!((get(b).participants, get(b).points), (1, 0));
+    let partial = store
+        .activity(day("2020-03-11"), day("2020-03-20"))
+        .await
+        .unwrap();
+    assert_eq!(partial.iter().find(|x| x.org == a).unwrap().points, 40);
+
+    // Bulk draws and histories equal the single calls.
+    let key = |m: MemberId, d: &str| DrawKey {
+        member: m,
+        day: day(d),
+        bank_revision: 1,
+        seed: 3,
+    };
+    let d1 = DailyDraw {
+        key: key(ms[2].id, "2020-03-12"),
+        questions: qs[..5].to_vec(),
+        reviews: 0,
+    };
+    store.issue_draw(d1.clone()).await.unwrap();
+    let d1_again = DailyDraw {
+        questions: qs[5..10].to_vec(),
+        ..d1.clone()
+    };
+    let d2 = DailyDraw {
+        key: key(ms[3].id, "2020-03-12"),
+        questions: qs[10..15].to_vec(),
+        reviews: 0,
+    };
+    let stored = store.issue_draws(vec![d1_again, d2.clone()]).await.unwrap();
+    assert_eq!(stored, vec![d1.clone(), d2.clone()]);
+    let ids: Vec<MemberId> = ms.iter().map(|m| m.id).collect();
+    let many = store.quiz_histories(&ids, day("2020-03-01")).await.unwrap();
+    for m in &ids {
+        let one = store.quiz_history(*m, day("2020-03-01")).await.unwrap();
+        assert_eq!(many.get(m).cloned().unwrap_or_default(), one, "member {m}");
+    }
+
+    // Through the facade: issue, answer, submit in one batch.
+    let clock = Arc::new(ManualClock::new(at("2020-03-20", 23)));
+    let ccsa = Ccsa::new(store.clone(), clock.clone(), Campaign::notice_2020(5)).unwrap();
+    let d = day("2020-03-20");
+    let who: Vec<(MemberId, OrgId)> = ms.iter().map(|m| (m.id, m.org)).collect();
+    let draws = ccsa.issue_draws(d, &who).await.unwrap();
+    assert_eq!(draws.len(), 6);
+    assert_eq!(
+        ccsa.issue_draws(d, &who).await.unwrap(),
+        draws,
+        "put-if-absent"
+    );
+    let all = store.questions(None).await.unwrap();
+    let right = |q: QuestionId| all.iter().find(|x| x.id == q).unwrap().body.answer;
+    let items: Vec<crate::service::BatchAnswers> = draws
+        .iter()
+        .zip(&ms)
+        .enumerate()
+        .map(|(i, (dr, m))| crate::service::BatchAnswers {
+            draw: dr.clone(),
+            org: m.org,
+            answers: dr
+                .questions
+                .iter()
+                .map(|q| Answer {
+                    question: *q,
+                    chosen: right(*q),
+                })
+                .collect(),
+            answered_at: match i {
+                4 => at("2020-03-21", 9), // tomorrow: refused
+                _ => at("2020-03-20", 8 + i as u32),
+            },
+        })
+        .collect();
+    let mut forged = items[5].clone();
+    forged.draw.questions = qs[30..35].to_vec();
+    forged.answers = forged
+        .draw
+        .questions
+        .iter()
+        .map(|q| Answer {
+            question: *q,
+            chosen: right(*q),
+        })
+        .collect();
+    let mut items = items;
+    items[5] = forged;
+    let results = ccsa.submit_batch(d, items).await.unwrap();
+    assert!(
+        results[..4]
+            .iter()
+            .all(|r| r.as_ref().is_ok_and(|o| o.first && o.result.points == 60))
+    );
+    assert_eq!(
+        results[4].as_ref().unwrap_err().code(),
+        ErrorCode::AnswerTimeInvalid
+    );
+    assert_eq!(
+        results[5].as_ref().unwrap_err().code(),
+        ErrorCode::AnswersDontMatchDraw
+    );
+    assert_eq!(
+        ccsa.submit_batch(day("2021-01-02"), vec![])
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::OutsideCampaign
+    );
+    sound(&store).await;
+}
+
 /// Generates one `#[test]` per conformance case for a backend.
 ///
 /// `$make` is a closure returning a future of a fresh, empty
@@ -1461,7 +1675,8 @@ macro_rules! store_conformance {
             question_bank_and_draws,
             duplicate_submissions_score_once,
             standings_activity_and_reports,
-            service_end_to_end
+            service_end_to_end,
+            bulk_paths_match_single_calls
         );
     };
     (@cases $make:expr, $run:expr; $($case:ident),* $(,)?) => {

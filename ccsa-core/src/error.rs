@@ -169,6 +169,8 @@ codes! {
     BankTooSmall = "BANK_TOO_SMALL" => "题库题目数量不足，无法组卷",
     /// The submitted answers do not match the day's drawn questions.
     AnswersDontMatchDraw = "ANSWERS_DONT_MATCH_DRAW" => "提交的答案与当日题目不符",
+    /// A batch answer's time is not on its day, or lies in the future.
+    AnswerTimeInvalid = "ANSWER_TIME_INVALID" => "答题时间不在当日或晚于当前时间",
     /// The day is outside the campaign window.
     OutsideCampaign = "OUTSIDE_CAMPAIGN" => "不在培训活动时间内",
     /// A scoring policy or campaign setting is inconsistent.

@@ -12,8 +12,8 @@ use crate::directory::{
 use crate::error::{Field, FieldError};
 use crate::identity::{PersonName, Phone};
 use crate::quiz::{
-    Answer, BankOwner, DailyDraw, DrawHistory, DrawKey, DrawPool, NewQuestion, QuestionId,
-    QuizQuestion, ReviewCard, ReviewChange, draw, grade,
+    Answer, BankOwner, DailyDraw, DrawHistory, DrawKey, DrawPool, NewQuestion, Question,
+    QuestionId, QuizQuestion, ReviewCard, ReviewChange, draw, grade,
 };
 use crate::ranking::{
     LeaderboardEntry, MonthlyReport, Period, Scope, YearEndAwards, month_range, rank_standings,
@@ -22,9 +22,9 @@ use crate::registry::{NewOrg, Org, OrgId, Roster};
 use crate::scoring::{
     Campaign, DailySubmission, LedgerEntry, LedgerKind, QuizResult, SubmissionOutcome,
 };
-use crate::store::Store;
+use crate::store::{QuizHistory, Store};
 use crate::{Error, ErrorCode, Result};
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use parking_lot::Mutex;
 use rand::rngs::StdRng;
 use rand::{RngCore, SeedableRng};
@@ -76,7 +76,28 @@ pub struct Ccsa {
     campaign: Campaign,
     lockout: Lockout,
     entropy: Mutex<StdRng>,
-    pools: Mutex<HashMap<OrgId, (u64, Arc<DrawPool>)>>,
+    bank: Mutex<Option<BankCache>>,
+}
+
+/// Questions of every bank and the per-org draw pools, for one bank revision.
+struct BankCache {
+    revision: u64,
+    questions: Arc<HashMap<QuestionId, Question>>,
+    pools: HashMap<OrgId, Arc<DrawPool>>,
+}
+
+/// One member's answers to their draw of a day, as an app collected them
+/// (offline quiz sync) or a simulation produced them; see [`Ccsa::submit_batch`].
+#[derive(Debug, Clone)]
+pub struct BatchAnswers {
+    /// The draw that was answered (as returned by [`Ccsa::issue_draws`]).
+    pub draw: DailyDraw,
+    /// The member's org.
+    pub org: OrgId,
+    /// The answers.
+    pub answers: Vec<Answer>,
+    /// When the member answered (on the draw's day, not in the future).
+    pub answered_at: DateTime<Utc>,
 }
 
 impl std::fmt::Debug for Ccsa {
@@ -99,7 +120,7 @@ impl Ccsa {
             campaign,
             lockout: Lockout::default(),
             entropy: Mutex::new(StdRng::from_os_rng()),
-            pools: Mutex::new(HashMap::new()),
+            bank: Mutex::new(None),
         })
     }
 
@@ -499,20 +520,86 @@ impl Ccsa {
         self.insert_validated(qs).await
     }
 
-    async fn pool_for(&self, org: OrgId) -> Result<(u64, Arc<DrawPool>)> {
+    /// The whole bank by id, cached per bank revision.
+    async fn bank(&self) -> Result<(u64, Arc<HashMap<QuestionId, Question>>)> {
         let rev = self.store.bank_revision().await?;
-        if let Some((r, p)) = self.pools.lock().get(&org) {
-            if *r == rev {
-                return Ok((rev, p.clone()));
+        if let Some(c) = self.bank.lock().as_ref() {
+            if c.revision == rev {
+                return Ok((rev, c.questions.clone()));
             }
         }
-        let mut qs = self.store.questions(Some(BankOwner::National)).await?;
-        qs.extend(self.store.questions(Some(BankOwner::Org(org))).await?);
+        let questions: Arc<HashMap<QuestionId, Question>> = Arc::new(
+            self.store
+                .questions(None)
+                .await?
+                .into_iter()
+                .map(|q| (q.id, q))
+                .collect(),
+        );
+        *self.bank.lock() = Some(BankCache {
+            revision: rev,
+            questions: questions.clone(),
+            pools: HashMap::new(),
+        });
+        Ok((rev, questions))
+    }
+
+    /// The draw pool of an org's members: the national bank and the org's own.
+    async fn pool_for(&self, org: OrgId) -> Result<(u64, Arc<DrawPool>)> {
+        let (rev, questions) = self.bank().await?;
+        if let Some(p) = self
+            .bank
+            .lock()
+            .as_ref()
+            .filter(|c| c.revision == rev)
+            .and_then(|c| c.pools.get(&org))
+        {
+            return Ok((rev, p.clone()));
+        }
         let pool = Arc::new(DrawPool::new(
-            qs.iter().map(|q| (q.id, q.body.category.as_str())),
+            questions
+                .values()
+                .filter(|q| {
+                    q.body.owner == BankOwner::National || q.body.owner == BankOwner::Org(org)
+                })
+                .map(|q| (q.id, q.body.category.as_str())),
         ));
-        self.pools.lock().insert(org, (rev, pool.clone()));
+        if let Some(c) = self.bank.lock().as_mut().filter(|c| c.revision == rev) {
+            c.pools.insert(org, pool.clone());
+        }
         Ok((rev, pool))
+    }
+
+    fn fresh_since(&self, day: NaiveDate) -> NaiveDate {
+        day - Duration::days(i64::from(self.campaign.draw.fresh_days))
+    }
+
+    fn draw_from(
+        &self,
+        member: MemberId,
+        day: NaiveDate,
+        rev: u64,
+        pool: &DrawPool,
+        history: &QuizHistory,
+    ) -> Result<DailyDraw> {
+        let mut due: Vec<&ReviewCard> = history.cards.iter().filter(|c| c.is_due(day)).collect();
+        due.sort_by_key(|c| (c.due, c.question));
+        let due: Vec<QuestionId> = due.into_iter().map(|c| c.question).collect();
+        let key = DrawKey {
+            member,
+            day,
+            bank_revision: rev,
+            seed: self.campaign.seed,
+        };
+        draw(
+            pool,
+            &key,
+            DrawHistory {
+                recent: &history.recent,
+                due_reviews: &due,
+            },
+            &self.campaign.draw,
+        )
     }
 
     /// Computes (without storing) the draw a member would get on `day` from
@@ -523,28 +610,12 @@ impl Ccsa {
         org: OrgId,
         day: NaiveDate,
     ) -> Result<DailyDraw> {
-        let cfg = self.campaign.draw;
-        let since = day - Duration::days(i64::from(cfg.fresh_days));
-        let history = self.store.quiz_history(member, since).await?;
-        let mut due: Vec<&ReviewCard> = history.cards.iter().filter(|c| c.is_due(day)).collect();
-        due.sort_by_key(|c| (c.due, c.question));
-        let due: Vec<QuestionId> = due.into_iter().map(|c| c.question).collect();
+        let history = self
+            .store
+            .quiz_history(member, self.fresh_since(day))
+            .await?;
         let (rev, pool) = self.pool_for(org).await?;
-        let key = DrawKey {
-            member,
-            day,
-            bank_revision: rev,
-            seed: self.campaign.seed,
-        };
-        draw(
-            &pool,
-            &key,
-            DrawHistory {
-                recent: &history.recent,
-                due_reviews: &due,
-            },
-            &cfg,
-        )
+        self.draw_from(member, day, rev, &pool, &history)
     }
 
     async fn issue_todays_draw(&self, b: &Binding, day: NaiveDate) -> Result<DailyDraw> {
@@ -562,11 +633,11 @@ impl Ccsa {
         let day = self.today();
         self.campaign.policy_at(day)?;
         let draw = self.issue_todays_draw(&b, day).await?;
-        let questions = self.store.questions_by_id(&draw.questions).await?;
+        let (_, bank) = self.bank().await?;
         let questions = draw
             .questions
             .iter()
-            .filter_map(|id| questions.iter().find(|q| q.id == *id).map(|q| q.to_quiz()))
+            .filter_map(|id| bank.get(id).map(Question::to_quiz))
             .collect();
         let result = self.store.submission(b.member, day).await?;
         Ok(TodaysQuiz {
@@ -577,31 +648,34 @@ impl Ccsa {
         })
     }
 
-    /// Submits today's answers. The first submission of the day is graded
-    /// and scored under the policy in force that day; any later one returns
-    /// that first result with `first: false` and scores nothing.
-    pub async fn submit(&self, app_user: &str, answers: &[Answer]) -> Result<SubmissionOutcome> {
-        let b = self.bound(app_user).await?;
-        let day = self.today();
+    /// Grades answers to a draw and builds what the store records: ledger
+    /// entries under the policy in force that day, and review-card changes.
+    #[allow(clippy::too_many_arguments)]
+    fn score(
+        &self,
+        member: MemberId,
+        org: OrgId,
+        at: DateTime<Utc>,
+        draw: &DailyDraw,
+        bank: &HashMap<QuestionId, Question>,
+        answers: &[Answer],
+        cards: &[ReviewCard],
+    ) -> Result<DailySubmission> {
+        let day = draw.key.day;
         let policy = *self.campaign.policy_at(day)?;
-        if let Some(result) = self.store.submission(b.member, day).await? {
-            return Ok(SubmissionOutcome {
-                result,
-                first: false,
-            });
-        }
-        let draw = self.issue_todays_draw(&b, day).await?;
-        let questions = self.store.questions_by_id(&draw.questions).await?;
-        let graded = grade(&draw.questions, &questions, answers)?;
+        let graded = grade(
+            &draw.questions,
+            |q| bank.get(&q).map(|q| q.body.answer),
+            answers,
+        )?;
         let award = policy.award(graded.correct, graded.total());
-        let now = self.clock.now();
         let entry = |kind, points: u32| LedgerEntry {
-            member: b.member,
-            org: b.org,
+            member,
+            org,
             day,
             kind,
             points: i64::from(points),
-            at: now,
+            at,
         };
         let ledger: Vec<LedgerEntry> = [
             entry(LedgerKind::DailyQuiz, award.base),
@@ -610,7 +684,6 @@ impl Ccsa {
         .into_iter()
         .filter(|e| e.points != 0)
         .collect();
-        let cards = self.store.quiz_history(b.member, day).await?.cards;
         let reviews = graded
             .answers
             .iter()
@@ -626,18 +699,135 @@ impl Ccsa {
                 }
             })
             .collect();
-        let submission = DailySubmission {
-            member: b.member,
-            org: b.org,
+        Ok(DailySubmission {
+            member,
+            org,
             day,
-            submitted_at: now,
+            submitted_at: at,
             correct: graded.correct,
             points: i64::from(award.total()),
             answers: graded.answers,
             ledger,
             reviews,
-        };
+        })
+    }
+
+    /// Submits today's answers. The first submission of the day is graded
+    /// and scored under the policy in force that day; any later one returns
+    /// that first result with `first: false` and scores nothing.
+    pub async fn submit(&self, app_user: &str, answers: &[Answer]) -> Result<SubmissionOutcome> {
+        let b = self.bound(app_user).await?;
+        let day = self.today();
+        self.campaign.policy_at(day)?;
+        if let Some(result) = self.store.submission(b.member, day).await? {
+            return Ok(SubmissionOutcome {
+                result,
+                first: false,
+            });
+        }
+        let draw = self.issue_todays_draw(&b, day).await?;
+        let (_, bank) = self.bank().await?;
+        let cards = self.store.quiz_history(b.member, day).await?.cards;
+        let submission = self.score(
+            b.member,
+            b.org,
+            self.clock.now(),
+            &draw,
+            &bank,
+            answers,
+            &cards,
+        )?;
         self.store.record_submission(submission).await
+    }
+
+    /// Issues the day's draws for many members at once (put-if-absent each,
+    /// like [`Ccsa::todays_quiz`]): one history query, draws computed in
+    /// memory, one write. For apps syncing offline quizzes and for simulations.
+    pub async fn issue_draws(
+        &self,
+        day: NaiveDate,
+        members: &[(MemberId, OrgId)],
+    ) -> Result<Vec<DailyDraw>> {
+        self.campaign.policy_at(day)?;
+        let ids: Vec<MemberId> = members.iter().map(|(m, _)| *m).collect();
+        let histories = self
+            .store
+            .quiz_histories(&ids, self.fresh_since(day))
+            .await?;
+        let empty = QuizHistory::default();
+        let mut draws = Vec::with_capacity(members.len());
+        for &(m, org) in members {
+            let (rev, pool) = self.pool_for(org).await?;
+            draws.push(self.draw_from(m, day, rev, &pool, histories.get(&m).unwrap_or(&empty))?);
+        }
+        self.store.issue_draws(draws).await
+    }
+
+    /// Submits many members' answers for one day in one store transaction.
+    /// Each item must answer the draw issued to that member that day
+    /// (`ANSWERS_DONT_MATCH_DRAW` otherwise) at a time on that day and not in
+    /// the future (`ANSWER_TIME_INVALID`). Returns one result per item, in
+    /// order; the same one-scoring-per-day rule as [`Ccsa::submit`] applies.
+    pub async fn submit_batch(
+        &self,
+        day: NaiveDate,
+        items: Vec<BatchAnswers>,
+    ) -> Result<Vec<Result<SubmissionOutcome>>> {
+        self.campaign.policy_at(day)?;
+        let now = self.clock.now();
+        let offset = self.clock.offset();
+        let ids: Vec<MemberId> = items.iter().map(|i| i.draw.key.member).collect();
+        let histories = self.store.quiz_histories(&ids, day).await?;
+        let (_, bank) = self.bank().await?;
+        let empty = QuizHistory::default();
+        let mut results: Vec<Option<Result<SubmissionOutcome>>> = Vec::with_capacity(items.len());
+        let mut valid = Vec::with_capacity(items.len());
+        let mut slots = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let h = histories.get(&item.draw.key.member).unwrap_or(&empty);
+            let mut issued: Vec<QuestionId> = h
+                .recent
+                .iter()
+                .filter(|(_, d)| *d == day)
+                .map(|(q, _)| *q)
+                .collect();
+            let mut claimed = item.draw.questions.clone();
+            issued.sort_unstable();
+            claimed.sort_unstable();
+            let checked = if item.draw.key.day != day || issued.is_empty() || issued != claimed {
+                Err(Error::new(ErrorCode::AnswersDontMatchDraw))
+            } else if item.answered_at > now
+                || item.answered_at.with_timezone(&offset).date_naive() != day
+            {
+                Err(Error::new(ErrorCode::AnswerTimeInvalid))
+            } else {
+                self.score(
+                    item.draw.key.member,
+                    item.org,
+                    item.answered_at,
+                    &item.draw,
+                    &bank,
+                    &item.answers,
+                    &h.cards,
+                )
+            };
+            match checked {
+                Ok(sub) => {
+                    valid.push(sub);
+                    slots.push(i);
+                    results.push(None);
+                }
+                Err(e) => results.push(Some(Err(e))),
+            }
+        }
+        let outcomes = self.store.record_submissions(valid).await?;
+        for (i, o) in slots.into_iter().zip(outcomes) {
+            results[i] = Some(Ok(o));
+        }
+        Ok(results
+            .into_iter()
+            .map(|r| r.expect("every item has a result"))
+            .collect())
     }
 
     // ---- points, leaderboards, reports ----------------------------------------------

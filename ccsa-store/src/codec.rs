@@ -49,7 +49,12 @@ pub fn encode_answers(answers: &[GradedAnswer]) -> String {
         if i > 0 {
             s.push(';');
         }
-        s.push_str(&format!("{}:{}:{}", a.question.0, a.chosen.0, u8::from(a.correct)));
+        s.push_str(&format!(
+            "{}:{}:{}",
+            a.question.0,
+            a.chosen.0,
+            u8::from(a.correct)
+        ));
     }
     s
 }
@@ -65,7 +70,11 @@ pub fn decode_answers(s: &str) -> Result<Vec<GradedAnswer>> {
             let c = it.next().and_then(|x| x.parse::<u8>().ok());
             let ok = it.next().and_then(|x| x.parse::<u8>().ok());
             match (q, c, ok, it.next()) {
-                (Some(q), Some(c), Some(ok), None) => Ok(GradedAnswer { question: QuestionId(q), chosen: Choices(c), correct: ok == 1 }),
+                (Some(q), Some(c), Some(ok), None) => Ok(GradedAnswer {
+                    question: QuestionId(q),
+                    chosen: Choices(c),
+                    correct: ok == 1,
+                }),
                 _ => Err(corrupt("answers")),
             }
         })
@@ -73,14 +82,23 @@ pub fn decode_answers(s: &str) -> Result<Vec<GradedAnswer>> {
 }
 
 pub fn encode_ids(ids: &[QuestionId]) -> String {
-    ids.iter().map(|q| q.0.to_string()).collect::<Vec<_>>().join(",")
+    ids.iter()
+        .map(|q| q.0.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 pub fn decode_ids(s: &str) -> Result<Vec<QuestionId>> {
     if s.is_empty() {
         return Ok(Vec::new());
     }
-    s.split(',').map(|x| x.parse::<i64>().map(QuestionId).map_err(|_| corrupt("question ids"))).collect()
+    s.split(',')
+        .map(|x| {
+            x.parse::<i64>()
+                .map(QuestionId)
+                .map_err(|_| corrupt("question ids"))
+        })
+        .collect()
 }
 
 /// The raw column values of a member row.
@@ -105,18 +123,34 @@ impl MemberColumns {
             department: self.department.map(ccsa_core::directory::DeptId),
             position: self.position,
             gender: Gender::parse(&self.gender).map_err(|_| corrupt("member gender"))?,
-            id_number: IdNumber::from_trusted(&self.id_number).map_err(|_| corrupt("member id number"))?,
+            id_number: IdNumber::from_trusted(&self.id_number)
+                .map_err(|_| corrupt("member id number"))?,
             phone: Phone::parse(&self.phone).map_err(|_| corrupt("member phone"))?,
-            email: self.email.map(|e| Email::parse(&e)).transpose().map_err(|_| corrupt("member email"))?,
-            education: self.education.map(|e| Education::parse(&e)).transpose().map_err(|_| corrupt("member education"))?,
+            email: self
+                .email
+                .map(|e| Email::parse(&e))
+                .transpose()
+                .map_err(|_| corrupt("member email"))?,
+            education: self
+                .education
+                .map(|e| Education::parse(&e))
+                .transpose()
+                .map_err(|_| corrupt("member education"))?,
         };
-        Ok(Member { id: MemberId(self.id), org: OrgId(self.org), details, created_at: from_micros(self.created_at)? })
+        Ok(Member {
+            id: MemberId(self.id),
+            org: OrgId(self.org),
+            details,
+            created_at: from_micros(self.created_at)?,
+        })
     }
 }
 
 pub fn contact(name: Option<String>, phone: Option<String>) -> Result<Option<Contact>> {
     match (name, phone) {
-        (Some(n), Some(p)) => Contact::parse(&n, &p).map(Some).map_err(|_| corrupt("org contact")),
+        (Some(n), Some(p)) => Contact::parse(&n, &p)
+            .map(Some)
+            .map_err(|_| corrupt("org contact")),
         _ => Ok(None),
     }
 }
@@ -124,7 +158,12 @@ pub fn contact(name: Option<String>, phone: Option<String>) -> Result<Option<Con
 pub fn contact_columns(c: &OrgContacts) -> [Option<String>; 4] {
     let name = |c: &Option<Contact>| c.as_ref().map(|c| c.name.expose().to_string());
     let phone = |c: &Option<Contact>| c.as_ref().map(|c| c.phone.expose().to_string());
-    [name(&c.leader), phone(&c.leader), name(&c.liaison), phone(&c.liaison)]
+    [
+        name(&c.leader),
+        phone(&c.leader),
+        name(&c.liaison),
+        phone(&c.liaison),
+    ]
 }
 
 #[cfg(test)]
@@ -134,13 +173,24 @@ mod tests {
     #[test]
     fn answers_round_trip() {
         let a = vec![
-            GradedAnswer { question: QuestionId(12), chosen: Choices(5), correct: true },
-            GradedAnswer { question: QuestionId(7), chosen: Choices(0), correct: false },
+            GradedAnswer {
+                question: QuestionId(12),
+                chosen: Choices(5),
+                correct: true,
+            },
+            GradedAnswer {
+                question: QuestionId(7),
+                chosen: Choices(0),
+                correct: false,
+            },
         ];
         assert_eq!(decode_answers(&encode_answers(&a)).unwrap(), a);
         assert!(decode_answers("").unwrap().is_empty());
         assert!(decode_answers("1:2").is_err());
-        assert_eq!(decode_ids(&encode_ids(&[QuestionId(3), QuestionId(9)])).unwrap(), vec![QuestionId(3), QuestionId(9)]);
+        assert_eq!(
+            decode_ids(&encode_ids(&[QuestionId(3), QuestionId(9)])).unwrap(),
+            vec![QuestionId(3), QuestionId(9)]
+        );
         assert_eq!(month_of("2020-03-05".parse().unwrap()), 202003);
     }
 }

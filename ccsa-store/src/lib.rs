@@ -53,7 +53,11 @@ pub struct StoreOptions {
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        StoreOptions { sqlite_writers: 1, sqlite_readers: 4, pg_connections: 16 }
+        StoreOptions {
+            sqlite_writers: 1,
+            sqlite_readers: 4,
+            pg_connections: 16,
+        }
     }
 }
 
@@ -77,5 +81,7 @@ pub async fn open_with(url: &str, options: &StoreOptions) -> Result<Arc<dyn Stor
         return Err(Error::storage("built without the postgres feature"));
     }
     let _ = options;
-    Err(Error::storage("unsupported store URL (use sqlite:// or postgres://)"))
+    Err(Error::storage(
+        "unsupported store URL (use sqlite:// or postgres://)",
+    ))
 }

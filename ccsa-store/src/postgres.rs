@@ -34,15 +34,22 @@ impl PgStore {
 
     /// Connects to `url` (`postgres://user@host:port/db`) and runs the migrations.
     pub async fn open(url: &str, options: &StoreOptions) -> Result<PgStore> {
-        let opts = PgConnectOptions::from_str(url).map_err(|_| ccsa_core::Error::storage("invalid PostgreSQL URL"))?;
+        let opts = PgConnectOptions::from_str(url)
+            .map_err(|_| ccsa_core::Error::storage("invalid PostgreSQL URL"))?;
         let pool = PgPoolOptions::new()
             .max_connections(options.pg_connections.max(1))
             .acquire_timeout(Duration::from_secs(60))
             .connect_with(opts)
             .await
             .map_err(crate::sql::db)?;
-        MIGRATOR.run(&pool).await.map_err(|_| ccsa_core::Error::storage("migration error"))?;
-        Ok(PgStore { pool, counties: Mutex::new(HashMap::new()) })
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|_| ccsa_core::Error::storage("migration error"))?;
+        Ok(PgStore {
+            pool,
+            counties: Mutex::new(HashMap::new()),
+        })
     }
 
     async fn tx(&self) -> Result<Transaction<'static, Postgres>> {

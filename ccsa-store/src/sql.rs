@@ -28,9 +28,12 @@ pub fn db(e: sqlx::Error) -> Error {
 /// (PostgreSQL) or the message naming its columns (SQLite), lowercased.
 pub fn unique_violation(e: &sqlx::Error) -> Option<String> {
     match e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => {
-            Some(d.constraint().map(str::to_string).unwrap_or_else(|| d.message().to_string()).to_lowercase())
-        }
+        sqlx::Error::Database(d) if d.is_unique_violation() => Some(
+            d.constraint()
+                .map(str::to_string)
+                .unwrap_or_else(|| d.message().to_string())
+                .to_lowercase(),
+        ),
         _ => None,
     }
 }
@@ -69,13 +72,12 @@ pub fn values_clause(rows: usize, cols: usize) -> String {
 /// SQLite's 32,766 and PostgreSQL's 65,535 limits).
 pub const CHUNK: usize = 400;
 
-pub const ORG_COLS: &str =
-    "id, county, kind, name, credit_code, leader_name, leader_phone, liaison_name, liaison_phone, listed_on, retired_on";
-pub const ADMIN_COLS: &str = "id, org, username, real_name, phone, email, password_hash, registered_at";
+pub const ORG_COLS: &str = "id, county, kind, name, credit_code, leader_name, leader_phone, liaison_name, liaison_phone, listed_on, retired_on";
+pub const ADMIN_COLS: &str =
+    "id, org, username, real_name, phone, email, password_hash, registered_at";
 pub const MEMBER_COLS: &str =
     "id, org, department, name, position, gender, id_number, phone, email, education, created_at";
-pub const QUESTION_COLS: &str =
-    "id, owner_org, kind, stem, options, answer, explanation, category, specialties, difficulty, source";
+pub const QUESTION_COLS: &str = "id, owner_org, kind, stem, options, answer, explanation, category, specialties, difficulty, source";
 
 /// Implements `ccsa_core::store::Store` for `$store` over database `$db`.
 ///
@@ -1018,6 +1020,91 @@ macro_rules! sql_store {
                     })
                     .collect::<Result<Vec<_>>>()?;
                 Ok(QuizHistory { recent, cards })
+            }
+
+            async fn quiz_histories(&self, members: &[MemberId], since: NaiveDate) -> Result<HashMap<MemberId, QuizHistory>> {
+                let mut out: HashMap<MemberId, QuizHistory> = HashMap::with_capacity(members.len());
+                for chunk in members.chunks(CHUNK) {
+                    let list: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
+                    let sql = format!("SELECT member, day, questions FROM draws WHERE day >= $1 AND member IN ({})", list.join(","));
+                    let mut q = sqlx::query(&sql).bind(since);
+                    for m in chunk {
+                        q = q.bind(m.0);
+                    }
+                    for r in q.fetch_all(self.reader()).await.map_err(db)? {
+                        let m = MemberId(r.try_get("member").map_err(db)?);
+                        let day: NaiveDate = r.try_get("day").map_err(db)?;
+                        let h = out.entry(m).or_default();
+                        for qid in decode_ids(&r.try_get::<String, _>("questions").map_err(db)?)? {
+                            h.recent.push((qid, day));
+                        }
+                    }
+                    let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+                    let sql = format!(
+                        "SELECT member, question, repetitions, interval_days, ease_milli, due FROM review_cards WHERE member IN ({}) ORDER BY member, question",
+                        list.join(",")
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for m in chunk {
+                        q = q.bind(m.0);
+                    }
+                    for r in q.fetch_all(self.reader()).await.map_err(db)? {
+                        let m = MemberId(r.try_get("member").map_err(db)?);
+                        out.entry(m).or_default().cards.push(ReviewCard {
+                            question: QuestionId(r.try_get("question").map_err(db)?),
+                            repetitions: r.try_get::<i64, _>("repetitions").map_err(db)? as u8,
+                            interval_days: r.try_get::<i64, _>("interval_days").map_err(db)? as u16,
+                            ease_milli: r.try_get::<i64, _>("ease_milli").map_err(db)? as u16,
+                            due: r.try_get("due").map_err(db)?,
+                        });
+                    }
+                }
+                for h in out.values_mut() {
+                    h.recent.sort_unstable_by_key(|(q, d)| (*d, *q));
+                }
+                Ok(out)
+            }
+
+            async fn issue_draws(&self, draws: Vec<DailyDraw>) -> Result<Vec<DailyDraw>> {
+                if draws.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut tx = self.tx().await?;
+                let mut inserted: HashSet<(i64, NaiveDate)> = HashSet::new();
+                let mut seen: HashSet<(i64, NaiveDate)> = HashSet::new();
+                let firsts: Vec<&DailyDraw> = draws.iter().filter(|d| seen.insert((d.key.member.0, d.key.day))).collect();
+                for chunk in firsts.chunks(CHUNK) {
+                    let sql = format!(
+                        "INSERT INTO draws (member, day, bank_revision, seed, questions, reviews) VALUES {} \
+                         ON CONFLICT (member, day) DO NOTHING RETURNING member, day",
+                        values_clause(chunk.len(), 6)
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for d in chunk {
+                        q = q
+                            .bind(d.key.member.0)
+                            .bind(d.key.day)
+                            .bind(d.key.bank_revision as i64)
+                            .bind(d.key.seed as i64)
+                            .bind(encode_ids(&d.questions))
+                            .bind(i64::from(d.reviews));
+                    }
+                    for r in q.fetch_all(&mut *tx).await.map_err(db)? {
+                        inserted.insert((r.try_get("member").map_err(db)?, r.try_get("day").map_err(db)?));
+                    }
+                }
+                let mut stored: HashMap<(i64, NaiveDate), DailyDraw> = HashMap::new();
+                for d in &firsts {
+                    let k = (d.key.member.0, d.key.day);
+                    if inserted.contains(&k) {
+                        stored.insert(k, (*d).clone());
+                    } else {
+                        let existing = Self::read_draw(&mut *tx, d.key.member, d.key.day).await?.ok_or_else(|| corrupt("draw"))?;
+                        stored.insert(k, existing);
+                    }
+                }
+                tx.commit().await.map_err(db)?;
+                Ok(draws.iter().map(|d| stored[&(d.key.member.0, d.key.day)].clone()).collect())
             }
 
             async fn record_submission(&self, s: DailySubmission) -> Result<SubmissionOutcome> {

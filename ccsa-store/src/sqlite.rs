@@ -14,7 +14,9 @@
 
 use crate::StoreOptions;
 use ccsa_core::Result;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Pool, Sqlite, Transaction};
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -67,7 +69,10 @@ impl SqliteStore {
                 .connect_with(base.clone().journal_mode(SqliteJournalMode::Wal))
                 .await
                 .map_err(crate::sql::db)?;
-            MIGRATOR.run(&writer).await.map_err(|_| ccsa_core::Error::storage("migration error"))?;
+            MIGRATOR
+                .run(&writer)
+                .await
+                .map_err(|_| ccsa_core::Error::storage("migration error"))?;
             let reader = SqlitePoolOptions::new()
                 .max_connections(options.sqlite_readers.max(1))
                 .acquire_timeout(Duration::from_secs(60))
@@ -77,13 +82,23 @@ impl SqliteStore {
             (writer, reader)
         };
         if memory {
-            MIGRATOR.run(&writer).await.map_err(|_| ccsa_core::Error::storage("migration error"))?;
+            MIGRATOR
+                .run(&writer)
+                .await
+                .map_err(|_| ccsa_core::Error::storage("migration error"))?;
         }
-        Ok(SqliteStore { writer, reader, counties: Mutex::new(HashMap::new()) })
+        Ok(SqliteStore {
+            writer,
+            reader,
+            counties: Mutex::new(HashMap::new()),
+        })
     }
 
     async fn tx(&self) -> Result<Transaction<'static, Sqlite>> {
-        self.writer.begin_with("BEGIN IMMEDIATE").await.map_err(crate::sql::db)
+        self.writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(crate::sql::db)
     }
 
     fn reader(&self) -> &Pool<Sqlite> {
@@ -96,8 +111,15 @@ impl SqliteStore {
 
     /// `PRAGMA integrity_check`: `Ok(())` when SQLite reports `ok`.
     pub async fn integrity_check(&self) -> Result<()> {
-        let r: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&self.reader).await.map_err(crate::sql::db)?;
-        if r == "ok" { Ok(()) } else { Err(ccsa_core::Error::storage("integrity check failed")) }
+        let r: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(crate::sql::db)?;
+        if r == "ok" {
+            Ok(())
+        } else {
+            Err(ccsa_core::Error::storage("integrity check failed"))
+        }
     }
 
     /// Closes both pools (checkpointing the WAL).

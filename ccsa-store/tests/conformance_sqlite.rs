@@ -2,14 +2,20 @@
 
 mod common;
 
-ccsa_core::store_conformance!(|| common::sqlite_file(ccsa_store::StoreOptions::default()), common::run);
+ccsa_core::store_conformance!(
+    || common::sqlite_file(ccsa_store::StoreOptions::default()),
+    common::run
+);
 
 /// The same suite with 16 writer connections, so races reach SQLite's own
 /// locking (`BEGIN IMMEDIATE` + `busy_timeout`) instead of the pool queue.
 mod sixteen_writers {
     use super::common;
     ccsa_core::store_conformance!(
-        || common::sqlite_file(ccsa_store::StoreOptions { sqlite_writers: 16, ..Default::default() }),
+        || common::sqlite_file(ccsa_store::StoreOptions {
+            sqlite_writers: 16,
+            ..Default::default()
+        }),
         common::run
     );
 }
@@ -17,5 +23,8 @@ mod sixteen_writers {
 /// And in memory.
 mod in_memory {
     use super::common;
-    ccsa_core::store_conformance!(|| async { ccsa_store::open("sqlite::memory:").await.expect("open") }, common::run);
+    ccsa_core::store_conformance!(
+        || async { ccsa_store::open("sqlite::memory:").await.expect("open") },
+        common::run
+    );
 }

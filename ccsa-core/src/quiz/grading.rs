@@ -1,6 +1,6 @@
 //! Grading (判分) of a day's answers.
 
-use super::{Choices, Question, QuestionId};
+use super::{Choices, QuestionId};
 use crate::{ErrorCode, Result};
 use serde::{Deserialize, Serialize};
 
@@ -45,18 +45,24 @@ impl Graded {
     }
 }
 
-/// Grades `answers` against the drawn questions. The answers must cover
-/// exactly the drawn questions, each once (any order); otherwise
-/// `ANSWERS_DONT_MATCH_DRAW`. `questions` must contain every drawn question.
+/// Grades `answers` against the drawn questions, whose correct options
+/// `key` looks up. The answers must cover exactly the drawn questions, each
+/// once (any order), and `key` must know every drawn question; otherwise
+/// `ANSWERS_DONT_MATCH_DRAW`.
 ///
 /// ```
 /// use ccsa_core::quiz::{grade, Answer, BankOwner, Choices, NewQuestion, Question, QuestionId};
 /// let q = Question { id: QuestionId(1), body: NewQuestion::true_false(BankOwner::National, "受限空间作业前应先通风、再检测。", true, "特殊作业") };
-/// let g = grade(&[QuestionId(1)], &[q], &[Answer { question: QuestionId(1), chosen: Choices::single(0) }])?;
+/// let key = |id| (id == q.id).then_some(q.body.answer);
+/// let g = grade(&[QuestionId(1)], key, &[Answer { question: QuestionId(1), chosen: Choices::single(0) }])?;
 /// assert!(g.full_marks());
 /// # Ok::<(), ccsa_core::Error>(())
 /// ```
-pub fn grade(drawn: &[QuestionId], questions: &[Question], answers: &[Answer]) -> Result<Graded> {
+pub fn grade(
+    drawn: &[QuestionId],
+    key: impl Fn(QuestionId) -> Option<Choices>,
+    answers: &[Answer],
+) -> Result<Graded> {
     if answers.len() != drawn.len() {
         return Err(ErrorCode::AnswersDontMatchDraw.into());
     }
@@ -67,11 +73,8 @@ pub fn grade(drawn: &[QuestionId], questions: &[Question], answers: &[Answer]) -
         let (Some(a), None) = (it.next(), it.next()) else {
             return Err(ErrorCode::AnswersDontMatchDraw.into());
         };
-        let q = questions
-            .iter()
-            .find(|q| q.id == qid)
-            .ok_or(ErrorCode::AnswersDontMatchDraw)?;
-        let ok = a.chosen == q.body.answer;
+        let right = key(qid).ok_or(ErrorCode::AnswersDontMatchDraw)?;
+        let ok = a.chosen == right;
         correct += u32::from(ok);
         out.push(GradedAnswer {
             question: qid,
@@ -88,7 +91,7 @@ pub fn grade(drawn: &[QuestionId], questions: &[Question], answers: &[Answer]) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::quiz::{BankOwner, NewQuestion, QuestionKind};
+    use crate::quiz::{BankOwner, NewQuestion, Question, QuestionKind};
 
     fn multi(id: i64) -> Question {
         Question {
@@ -124,7 +127,8 @@ mod tests {
                 Choices::parse(s).unwrap()
             },
         };
-        let g = grade(&drawn, &qs, &[a(3, "A"), a(1, "BA"), a(2, "")]).unwrap();
+        let key = |id: QuestionId| qs.iter().find(|q| q.id == id).map(|q| q.body.answer);
+        let g = grade(&drawn, key, &[a(3, "A"), a(1, "BA"), a(2, "")]).unwrap();
         assert_eq!(g.correct, 1);
         assert_eq!(
             g.answers.iter().map(|x| x.correct).collect::<Vec<_>>(),
@@ -147,10 +151,17 @@ mod tests {
             vec![a(1), a(3)],
             vec![a(1), a(2), a(2)],
         ] {
+            let key = |id: QuestionId| qs.iter().find(|q| q.id == id).map(|q| q.body.answer);
             assert_eq!(
-                grade(&drawn, &qs, &bad).unwrap_err().code(),
+                grade(&drawn, key, &bad).unwrap_err().code(),
                 ErrorCode::AnswersDontMatchDraw
             );
         }
+        // a drawn question the key does not know
+        let key = |id: QuestionId| (id == QuestionId(1)).then_some(Choices(1));
+        assert_eq!(
+            grade(&drawn, key, &[a(1), a(2)]).unwrap_err().code(),
+            ErrorCode::AnswersDontMatchDraw
+        );
     }
 }

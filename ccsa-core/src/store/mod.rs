@@ -53,6 +53,7 @@ use crate::scoring::{DailySubmission, LedgerEntry, QuizResult, SubmissionOutcome
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// What a member saw recently and must review: the inputs of a daily draw
 /// that come from storage.
@@ -194,6 +195,28 @@ pub trait Store: Send + Sync {
     async fn draw_of(&self, member: MemberId, day: NaiveDate) -> Result<Option<DailyDraw>>;
     /// Inputs of the next draw: draws since `since`, and review cards.
     async fn quiz_history(&self, member: MemberId, since: NaiveDate) -> Result<QuizHistory>;
+    /// [`Store::quiz_history`] for many members at once (members with no
+    /// history map to an empty one). SQL backends answer with one query.
+    async fn quiz_histories(
+        &self,
+        members: &[MemberId],
+        since: NaiveDate,
+    ) -> Result<HashMap<MemberId, QuizHistory>> {
+        let mut out = HashMap::with_capacity(members.len());
+        for &m in members {
+            out.insert(m, self.quiz_history(m, since).await?);
+        }
+        Ok(out)
+    }
+    /// [`Store::issue_draw`] for many draws (put-if-absent each), returning
+    /// the stored draw for each input in order.
+    async fn issue_draws(&self, draws: Vec<DailyDraw>) -> Result<Vec<DailyDraw>> {
+        let mut out = Vec::with_capacity(draws.len());
+        for d in draws {
+            out.push(self.issue_draw(d).await?);
+        }
+        Ok(out)
+    }
     /// Idempotent per (member, day) recording of a scored submission (see module docs).
     async fn record_submission(&self, submission: DailySubmission) -> Result<SubmissionOutcome>;
     /// The scored result of a member's day.
@@ -203,7 +226,10 @@ pub trait Store: Send + Sync {
     /// order. A submission repeated within the batch is scored once. SQL
     /// backends write the whole batch in one transaction with multi-row
     /// statements (bulk ingestion, simulations); the default loops.
-    async fn record_submissions(&self, submissions: Vec<DailySubmission>) -> Result<Vec<SubmissionOutcome>> {
+    async fn record_submissions(
+        &self,
+        submissions: Vec<DailySubmission>,
+    ) -> Result<Vec<SubmissionOutcome>> {
         let mut out = Vec::with_capacity(submissions.len());
         for s in submissions {
             out.push(self.record_submission(s).await?);

@@ -10,13 +10,21 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 fn unique_name(prefix: &str) -> String {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     format!("{prefix}_{}_{n}_{nanos}", std::process::id())
 }
 
 /// A multi-threaded runtime, as services embedding the store use.
 pub fn run<F: std::future::Future<Output = ()>>(f: F) {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_all().build().expect("tokio runtime").block_on(f)
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+        .block_on(f)
 }
 
 /// A fresh SQLite file in the temp directory.
@@ -24,7 +32,9 @@ pub async fn sqlite_file(options: StoreOptions) -> Arc<dyn Store> {
     let dir = std::env::temp_dir().join("ccsa-tests");
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(format!("{}.db", unique_name("t")));
-    ccsa_store::open_with(&format!("sqlite://{}", path.display()), &options).await.expect("open sqlite")
+    ccsa_store::open_with(&format!("sqlite://{}", path.display()), &options)
+        .await
+        .expect("open sqlite")
 }
 
 /// The PostgreSQL server URL for tests. Fails loudly when absent: the
@@ -45,9 +55,19 @@ pub async fn pg_fresh() -> Arc<dyn Store> {
     use sqlx::Connection;
     let admin_url = pg_url();
     let name = unique_name("ccsa");
-    let mut conn = sqlx::PgConnection::connect(&admin_url).await.expect("connect to the PostgreSQL test server");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create test database");
+    let mut conn = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .expect("connect to the PostgreSQL test server");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
     conn.close().await.ok();
-    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
-    ccsa_store::open(&format!("{base}/{name}")).await.expect("open postgres store")
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(&admin_url);
+    ccsa_store::open(&format!("{base}/{name}"))
+        .await
+        .expect("open postgres store")
 }
