@@ -2,3 +2,7 @@
 #![deny(missing_docs)]
 
 pub use ccsa_core::*;
+
+/// The SQL backends (`ccsa-store`): [`open`](ccsa_store::open) a store by URL.
+pub use ccsa_store as sql;
+pub use ccsa_store::{StoreOptions, open, open_with};

@@ -89,6 +89,47 @@ pub fn member_form(i: u64, department: &str) -> MemberForm {
     }
 }
 
+/// The sample national question bank shipped with ccsa (`data/questions.txt`):
+/// hazardous-chemicals safety questions written by the team, each with an
+/// explanation and the law or standard it rests on.
+///
+/// ```
+/// let bank = ccsa_core::sample::national_bank();
+/// assert!(bank.len() >= 48);
+/// assert!(bank.iter().all(|q| q.clone().validate().is_ok()));
+/// ```
+pub fn national_bank() -> Vec<crate::quiz::NewQuestion> {
+    use crate::quiz::{BankOwner, Choices, NewQuestion, QuestionKind};
+    include_str!("../data/questions.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|line| {
+            let f: Vec<&str> = line.split('|').collect();
+            assert_eq!(f.len(), 8, "malformed sample question: {line}");
+            let kind = QuestionKind::parse(f[0]).expect("sample kind");
+            let options: Vec<String> = if kind == QuestionKind::TrueFalse {
+                vec!["正确".into(), "错误".into()]
+            } else {
+                f[5].split(';').map(str::to_string).collect()
+            };
+            NewQuestion {
+                owner: BankOwner::National,
+                kind,
+                stem: f[4].to_string(),
+                options,
+                answer: Choices::parse(f[3]).expect("sample answer"),
+                explanation: f[6].to_string(),
+                category: f[1].to_string(),
+                specialties: vec!["通用".to_string()],
+                difficulty: f[2].parse().expect("sample difficulty"),
+                source: Some(f[7].to_string()),
+            }
+            .validate()
+            .expect("sample questions are valid")
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

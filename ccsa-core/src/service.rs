@@ -547,6 +547,16 @@ impl Ccsa {
     /// The draw pool of an org's members: the national bank and the org's own.
     async fn pool_for(&self, org: OrgId) -> Result<(u64, Arc<DrawPool>)> {
         let (rev, questions) = self.bank().await?;
+        Ok((rev, self.pool_in(rev, &questions, org)))
+    }
+
+    /// [`Ccsa::pool_for`] for a bank already fetched (no store call).
+    fn pool_in(
+        &self,
+        rev: u64,
+        questions: &HashMap<QuestionId, Question>,
+        org: OrgId,
+    ) -> Arc<DrawPool> {
         if let Some(p) = self
             .bank
             .lock()
@@ -554,7 +564,7 @@ impl Ccsa {
             .filter(|c| c.revision == rev)
             .and_then(|c| c.pools.get(&org))
         {
-            return Ok((rev, p.clone()));
+            return p.clone();
         }
         let pool = Arc::new(DrawPool::new(
             questions
@@ -567,7 +577,7 @@ impl Ccsa {
         if let Some(c) = self.bank.lock().as_mut().filter(|c| c.revision == rev) {
             c.pools.insert(org, pool.clone());
         }
-        Ok((rev, pool))
+        pool
     }
 
     fn fresh_since(&self, day: NaiveDate) -> NaiveDate {
@@ -754,10 +764,11 @@ impl Ccsa {
             .store
             .quiz_histories(&ids, self.fresh_since(day))
             .await?;
+        let (rev, questions) = self.bank().await?;
         let empty = QuizHistory::default();
         let mut draws = Vec::with_capacity(members.len());
         for &(m, org) in members {
-            let (rev, pool) = self.pool_for(org).await?;
+            let pool = self.pool_in(rev, &questions, org);
             draws.push(self.draw_from(m, day, rev, &pool, histories.get(&m).unwrap_or(&empty))?);
         }
         self.store.issue_draws(draws).await

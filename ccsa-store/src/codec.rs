@@ -81,6 +81,26 @@ pub fn decode_answers(s: &str) -> Result<Vec<GradedAnswer>> {
         .collect()
 }
 
+/// Decodes `question,repetitions,interval,ease,YYYY-MM-DD` (an aggregated review card).
+pub fn decode_card(s: &str) -> Result<ccsa_core::quiz::ReviewCard> {
+    let f: Vec<&str> = s.split(',').collect();
+    let num = |i: usize| {
+        f.get(i)
+            .and_then(|x| x.parse::<i64>().ok())
+            .ok_or_else(|| corrupt("review card"))
+    };
+    if f.len() != 5 {
+        return Err(corrupt("review card"));
+    }
+    Ok(ccsa_core::quiz::ReviewCard {
+        question: QuestionId(num(0)?),
+        repetitions: num(1)? as u8,
+        interval_days: num(2)? as u16,
+        ease_milli: num(3)? as u16,
+        due: f[4].parse().map_err(|_| corrupt("review card"))?,
+    })
+}
+
 pub fn encode_ids(ids: &[QuestionId]) -> String {
     ids.iter()
         .map(|q| q.0.to_string())

@@ -31,6 +31,10 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 
 impl PgStore {
     const BACKEND: &'static str = "postgres";
+    const PLACEHOLDERS: crate::sql::Placeholders = crate::sql::Placeholders::Numbered;
+    const STRING_AGG: &'static str = "string_agg";
+    const DAY_TEXT: &'static str = "to_char(day, 'YYYY-MM-DD')";
+    const DUE_TEXT: &'static str = "to_char(due, 'YYYY-MM-DD')";
 
     /// Connects to `url` (`postgres://user@host:port/db`) and runs the migrations.
     pub async fn open(url: &str, options: &StoreOptions) -> Result<PgStore> {

@@ -46,26 +46,58 @@ pub fn on_unique(e: sqlx::Error, pick: impl Fn(&str) -> ErrorCode) -> Error {
     }
 }
 
-/// `($1,$2,$3),($4,$5,$6)`: placeholders for `rows` rows of `cols` columns.
-pub fn values_clause(rows: usize, cols: usize) -> String {
-    let mut s = String::with_capacity(rows * cols * 5);
-    let mut n = 0;
-    for r in 0..rows {
-        if r > 0 {
-            s.push(',');
+/// Placeholder style of a backend for statements with many parameters.
+///
+/// PostgreSQL needs numbered `$n`. SQLite accepts them too, but sqlx looks
+/// each parameter's name up with `sqlite3_bind_parameter_name`, a linear
+/// scan, which makes binding a statement of n numbered parameters O(n²);
+/// anonymous `?` parameters have no name and bind in O(n). So bulk
+/// statements on SQLite use `?` throughout (never mixed with `$n`).
+#[derive(Clone, Copy)]
+pub enum Placeholders {
+    /// `$1, $2, ...`
+    Numbered,
+    /// `?, ?, ...`
+    Anonymous,
+}
+
+impl Placeholders {
+    /// The placeholder for parameter `n` (1-based).
+    pub fn at(self, n: usize) -> String {
+        match self {
+            Placeholders::Numbered => format!("${n}"),
+            Placeholders::Anonymous => "?".to_string(),
         }
-        s.push('(');
-        for c in 0..cols {
-            if c > 0 {
+    }
+
+    /// `($1,$2,$3),($4,$5,$6)`: `rows` rows of `cols` columns, from parameter `first`.
+    pub fn values(self, rows: usize, cols: usize, first: usize) -> String {
+        let mut s = String::with_capacity(rows * cols * 5);
+        let mut n = first;
+        for r in 0..rows {
+            if r > 0 {
                 s.push(',');
             }
-            n += 1;
-            s.push('$');
-            s.push_str(&n.to_string());
+            s.push('(');
+            for c in 0..cols {
+                if c > 0 {
+                    s.push(',');
+                }
+                s.push_str(&self.at(n));
+                n += 1;
+            }
+            s.push(')');
         }
-        s.push(')');
+        s
     }
-    s
+
+    /// `$2,$3,$4`: a list of `count` parameters from `first` (for `IN (...)`).
+    pub fn list(self, count: usize, first: usize) -> String {
+        (first..first + count)
+            .map(|n| self.at(n))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
 }
 
 /// Rows per multi-row statement in bulk paths (keeps parameters under
@@ -83,7 +115,10 @@ pub const QUESTION_COLS: &str = "id, owner_org, kind, stem, options, answer, exp
 ///
 /// `$store` must provide `async fn tx(&self) -> Result<Transaction<'static, $db>>`
 /// (a write transaction), `fn reader(&self) -> &Pool<$db>`, `fn writer(&self)
-/// -> &Pool<$db>` and `const BACKEND: &'static str`.
+/// -> &Pool<$db>`, `const BACKEND: &'static str` and
+/// `const PLACEHOLDERS: Placeholders`, and the SQL spellings
+/// `STRING_AGG` (`group_concat` / `string_agg`), `DAY_TEXT` and `DUE_TEXT`
+/// (the `day` and `due` columns as `YYYY-MM-DD` text).
 macro_rules! sql_store {
     ($store:ty, $db:ty) => {
     mod sql_impl {
@@ -333,7 +368,7 @@ macro_rules! sql_store {
                     let sql = format!(
                         "INSERT INTO submissions (member, day, month, org, submitted_at, correct, points, answers) VALUES {} \
                          ON CONFLICT (member, day) DO NOTHING RETURNING member, day",
-                        values_clause(chunk.len(), 8)
+                        <$store>::PLACEHOLDERS.values(chunk.len(), 8, 1)
                     );
                     let mut q = sqlx::query(&sql);
                     for &i in chunk {
@@ -356,7 +391,7 @@ macro_rules! sql_store {
                 // 2. ledger
                 let entries: Vec<&LedgerEntry> = new.iter().flat_map(|s| s.ledger.iter()).filter(|e| e.points != 0).collect();
                 for chunk in entries.chunks(CHUNK) {
-                    let sql = format!("INSERT INTO ledger (member, org, day, kind, points, at) VALUES {}", values_clause(chunk.len(), 6));
+                    let sql = format!("INSERT INTO ledger (member, org, day, kind, points, at) VALUES {}", <$store>::PLACEHOLDERS.values(chunk.len(), 6, 1));
                     let mut q = sqlx::query(&sql);
                     for e in chunk {
                         q = q.bind(e.member.0).bind(e.org.0).bind(e.day).bind(e.kind.as_str()).bind(e.points).bind(micros(e.at));
@@ -411,7 +446,7 @@ macro_rules! sql_store {
                         "INSERT INTO member_totals (member, org, county, points, reached_at) VALUES {} \
                          ON CONFLICT (member) DO UPDATE SET points = member_totals.points + excluded.points, \
                          reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE member_totals.reached_at END",
-                        values_clause(chunk.len(), 5)
+                        <$store>::PLACEHOLDERS.values(chunk.len(), 5, 1)
                     );
                     let mut q = sqlx::query(&sql);
                     for (m, a) in chunk {
@@ -426,7 +461,7 @@ macro_rules! sql_store {
                          ON CONFLICT (member, month) DO UPDATE SET points = member_months.points + excluded.points, \
                          days = member_months.days + excluded.days, \
                          reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE member_months.reached_at END",
-                        values_clause(chunk.len(), 7)
+                        <$store>::PLACEHOLDERS.values(chunk.len(), 7, 1)
                     );
                     let mut q = sqlx::query(&sql);
                     for ((m, month), a) in chunk {
@@ -440,7 +475,7 @@ macro_rules! sql_store {
                         "INSERT INTO org_days (org, day, participants, points) VALUES {} \
                          ON CONFLICT (org, day) DO UPDATE SET participants = org_days.participants + excluded.participants, \
                          points = org_days.points + excluded.points",
-                        values_clause(chunk.len(), 4)
+                        <$store>::PLACEHOLDERS.values(chunk.len(), 4, 1)
                     );
                     let mut q = sqlx::query(&sql);
                     for ((org, day), (n, p)) in chunk {
@@ -464,7 +499,7 @@ macro_rules! sql_store {
                         "INSERT INTO review_cards (member, question, repetitions, interval_days, ease_milli, due) VALUES {} \
                          ON CONFLICT (member, question) DO UPDATE SET repetitions = excluded.repetitions, \
                          interval_days = excluded.interval_days, ease_milli = excluded.ease_milli, due = excluded.due",
-                        values_clause(chunk.len(), 6)
+                        <$store>::PLACEHOLDERS.values(chunk.len(), 6, 1)
                     );
                     let mut q = sqlx::query(&sql);
                     for (m, c) in chunk {
@@ -478,13 +513,17 @@ macro_rules! sql_store {
                     }
                     q.execute(&mut *tx).await.map_err(db)?;
                 }
-                for ((m, qid), _) in cards.iter().filter(|(_, c)| c.is_none()) {
-                    sqlx::query("DELETE FROM review_cards WHERE member = $1 AND question = $2")
-                        .bind(*m)
-                        .bind(*qid)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db)?;
+                let removals: Vec<(i64, i64)> = cards.iter().filter(|(_, c)| c.is_none()).map(|(k, _)| *k).collect();
+                for chunk in removals.chunks(CHUNK) {
+                    let sql = format!(
+                        "DELETE FROM review_cards WHERE (member, question) IN (VALUES {})",
+                        <$store>::PLACEHOLDERS.values(chunk.len(), 2, 1)
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for (m, qid) in chunk {
+                        q = q.bind(*m).bind(*qid);
+                    }
+                    q.execute(&mut *tx).await.map_err(db)?;
                 }
                 // 5. outcomes; submissions stored before this batch are read back
                 let mut stored: HashMap<(i64, NaiveDate), QuizResult> = HashMap::new();
@@ -943,8 +982,7 @@ macro_rules! sql_store {
                 }
                 let mut found: HashMap<i64, Question> = HashMap::new();
                 for chunk in ids.chunks(CHUNK) {
-                    let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-                    let sql = format!("SELECT {QUESTION_COLS} FROM questions WHERE id IN ({})", placeholders.join(","));
+                    let sql = format!("SELECT {QUESTION_COLS} FROM questions WHERE id IN ({})", <$store>::PLACEHOLDERS.list(chunk.len(), 1));
                     let mut q = sqlx::query(&sql);
                     for id in chunk {
                         q = q.bind(id.0);
@@ -1023,26 +1061,39 @@ macro_rules! sql_store {
             }
 
             async fn quiz_histories(&self, members: &[MemberId], since: NaiveDate) -> Result<HashMap<MemberId, QuizHistory>> {
+                // One aggregated row per member (not one per draw or card): the
+                // driver's per-row cost dominates bulk reads.
+                let ph = <$store>::PLACEHOLDERS;
+                let agg = <$store>::STRING_AGG;
+                let day_text = <$store>::DAY_TEXT;
                 let mut out: HashMap<MemberId, QuizHistory> = HashMap::with_capacity(members.len());
                 for chunk in members.chunks(CHUNK) {
-                    let list: Vec<String> = (2..chunk.len() + 2).map(|i| format!("${i}")).collect();
-                    let sql = format!("SELECT member, day, questions FROM draws WHERE day >= $1 AND member IN ({})", list.join(","));
+                    let sql = format!(
+                        "SELECT member, {agg}({day_text} || ':' || questions, ';') AS h FROM draws \
+                         WHERE day >= {} AND member IN ({}) GROUP BY member",
+                        ph.at(1),
+                        ph.list(chunk.len(), 2)
+                    );
                     let mut q = sqlx::query(&sql).bind(since);
                     for m in chunk {
                         q = q.bind(m.0);
                     }
                     for r in q.fetch_all(self.reader()).await.map_err(db)? {
                         let m = MemberId(r.try_get("member").map_err(db)?);
-                        let day: NaiveDate = r.try_get("day").map_err(db)?;
                         let h = out.entry(m).or_default();
-                        for qid in decode_ids(&r.try_get::<String, _>("questions").map_err(db)?)? {
-                            h.recent.push((qid, day));
+                        for part in r.try_get::<String, _>("h").map_err(db)?.split(';') {
+                            let (d, ids) = part.split_once(':').ok_or_else(|| corrupt("draw history"))?;
+                            let day: NaiveDate = d.parse().map_err(|_| corrupt("draw history"))?;
+                            for qid in decode_ids(ids)? {
+                                h.recent.push((qid, day));
+                            }
                         }
                     }
-                    let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
                     let sql = format!(
-                        "SELECT member, question, repetitions, interval_days, ease_milli, due FROM review_cards WHERE member IN ({}) ORDER BY member, question",
-                        list.join(",")
+                        "SELECT member, {agg}(question || ',' || repetitions || ',' || interval_days || ',' || ease_milli || ',' || {due_text}, ';') AS c \
+                         FROM review_cards WHERE member IN ({}) GROUP BY member",
+                        ph.list(chunk.len(), 1),
+                        due_text = <$store>::DUE_TEXT,
                     );
                     let mut q = sqlx::query(&sql);
                     for m in chunk {
@@ -1050,13 +1101,11 @@ macro_rules! sql_store {
                     }
                     for r in q.fetch_all(self.reader()).await.map_err(db)? {
                         let m = MemberId(r.try_get("member").map_err(db)?);
-                        out.entry(m).or_default().cards.push(ReviewCard {
-                            question: QuestionId(r.try_get("question").map_err(db)?),
-                            repetitions: r.try_get::<i64, _>("repetitions").map_err(db)? as u8,
-                            interval_days: r.try_get::<i64, _>("interval_days").map_err(db)? as u16,
-                            ease_milli: r.try_get::<i64, _>("ease_milli").map_err(db)? as u16,
-                            due: r.try_get("due").map_err(db)?,
-                        });
+                        let h = out.entry(m).or_default();
+                        for part in r.try_get::<String, _>("c").map_err(db)?.split(';') {
+                            h.cards.push(decode_card(part)?);
+                        }
+                        h.cards.sort_unstable_by_key(|c| c.question);
                     }
                 }
                 for h in out.values_mut() {
@@ -1077,7 +1126,7 @@ macro_rules! sql_store {
                     let sql = format!(
                         "INSERT INTO draws (member, day, bank_revision, seed, questions, reviews) VALUES {} \
                          ON CONFLICT (member, day) DO NOTHING RETURNING member, day",
-                        values_clause(chunk.len(), 6)
+                        <$store>::PLACEHOLDERS.values(chunk.len(), 6, 1)
                     );
                     let mut q = sqlx::query(&sql);
                     for d in chunk {

@@ -10,7 +10,8 @@
 //! processes writing the same file wait up to `busy_timeout`.
 //! Pragmas: `journal_mode=WAL`, `synchronous=NORMAL` (durable across
 //! application crashes; an OS crash may lose the last transactions),
-//! `foreign_keys=ON`, `busy_timeout=10s`.
+//! `foreign_keys=ON`, `busy_timeout=10s`, a 64 MiB page cache per
+//! connection, 256 MiB of memory-mapped I/O, temporary tables in memory.
 
 use crate::StoreOptions;
 use ccsa_core::Result;
@@ -40,6 +41,10 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 
 impl SqliteStore {
     const BACKEND: &'static str = "sqlite";
+    const PLACEHOLDERS: crate::sql::Placeholders = crate::sql::Placeholders::Anonymous;
+    const STRING_AGG: &'static str = "group_concat";
+    const DAY_TEXT: &'static str = "day";
+    const DUE_TEXT: &'static str = "due";
 
     /// Opens (creating if missing) the database at `url` (`sqlite://path.db`,
     /// `sqlite:path.db` or `sqlite::memory:`) and runs the migrations.
@@ -50,7 +55,12 @@ impl SqliteStore {
             .create_if_missing(true)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            .synchronous(SqliteSynchronous::Normal);
+            .synchronous(SqliteSynchronous::Normal)
+            // 64 MiB page cache and memory-mapped reads: bulk reads and
+            // rollup upserts stay out of read(2) calls.
+            .pragma("cache_size", "-65536")
+            .pragma("mmap_size", "268435456")
+            .pragma("temp_store", "memory");
         let (writer, reader) = if memory {
             // An in-memory database lives in one connection: share it.
             let pool = SqlitePoolOptions::new()

@@ -338,14 +338,13 @@ pub fn draw(
     // 4. bank short of unseen questions: least recently seen first
     if chosen.len() < n {
         let tiebreak = rng.next_u64();
-        let last_seen = |q: QuestionId| {
-            history
-                .recent
-                .iter()
-                .filter(|(r, d)| *r == q && *d < key.day)
-                .map(|(_, d)| *d)
-                .max()
-        };
+        let mut last: std::collections::HashMap<QuestionId, NaiveDate> =
+            std::collections::HashMap::new();
+        for &(q, d) in history.recent.iter().filter(|(_, d)| *d < key.day) {
+            let e = last.entry(q).or_insert(d);
+            *e = (*e).max(d);
+        }
+        let last_seen = |q: QuestionId| last.get(&q).copied();
         let mut rest: Vec<(Option<NaiveDate>, u64, QuestionId)> = pool
             .sorted
             .iter()

@@ -146,8 +146,6 @@ CREATE TABLE member_totals (
     reached_at BIGINT NOT NULL
 );
 CREATE INDEX member_totals_rank ON member_totals (points DESC, reached_at, member);
-CREATE INDEX member_totals_county_rank ON member_totals (county, points DESC, reached_at, member);
-CREATE INDEX member_totals_org_rank ON member_totals (org, points DESC, reached_at, member);
 
 CREATE TABLE member_months (
     member     BIGINT NOT NULL,
@@ -160,7 +158,6 @@ CREATE TABLE member_months (
     PRIMARY KEY (member, month)
 );
 CREATE INDEX member_months_rank ON member_months (month, points DESC, reached_at, member);
-CREATE INDEX member_months_by_org ON member_months (month, org);
 
 CREATE TABLE org_days (
     org          BIGINT NOT NULL,

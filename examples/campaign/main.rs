@@ -1,0 +1,684 @@
+//! The main job: the notice's whole campaign, simulated on embedded SQLite.
+//!
+//! Loads the roster of the 53 key counties (each with its emergency bureau
+//! and generated enterprises), registers every org's first admin (and shows
+//! the three refusals), builds departments and members, binds trainees (with
+//! failed bindings and a lock-out), runs the daily quiz every day from March
+//! to December 2020 with trainees of varied diligence and skill (a scoring
+//! policy change on July 1), and prints what the coordination office
+//! publishes: the monthly county reports, the top-10 leaderboards overall and
+//! per county, and the year-end awards.
+//!
+//! ```text
+//! cargo run --release --example campaign [-- --db URL] [--members N] [--seed S]
+//! ```
+//! Default database: `sqlite://target/campaign.db` (recreated on every run).
+//! Any `--db` must be empty (for PostgreSQL: a fresh database).
+
+mod table;
+
+use ccsa::admin::{AdminContext, AdminRegistration};
+use ccsa::clock::{ManualClock, beijing_time};
+use ccsa::directory::{MemberId, NO_DEPARTMENT};
+use ccsa::identity::CreditCode;
+use ccsa::quiz::{Answer, Choices, Question, QuestionId, SplitMix64};
+use ccsa::ranking::{LeaderboardEntry, MonthlyReport, Period, Scope};
+use ccsa::registry::{County, NewOrg, Org, OrgId, OrgKind, SecretaryGroup};
+use ccsa::scoring::{Campaign, PolicySchedule, ScoringPolicy};
+use ccsa::service::BatchAnswers;
+use ccsa::{Ccsa, Error, ErrorCode, sample};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+use table::{Align, render};
+
+struct Args {
+    db: String,
+    members: usize,
+    seed: u64,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut a = Args {
+        db: "sqlite://target/campaign.db".into(),
+        members: 2000,
+        seed: 2020,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--db" => a.db = value()?,
+            "--members" => {
+                a.members = value()?
+                    .parse()
+                    .map_err(|_| "--members takes a number".to_string())?
+            }
+            "--seed" => {
+                a.seed = value()?
+                    .parse()
+                    .map_err(|_| "--seed takes a number".to_string())?
+            }
+            "-h" | "--help" => {
+                println!("usage: campaign [--db URL] [--members N] [--seed S]");
+                std::process::exit(0);
+            }
+            other => return Err(format!("unknown argument {other} (try --help)")),
+        }
+    }
+    if a.members < 300 {
+        return Err("--members must be at least 300 (the 53 bureaus get members first)".into());
+    }
+    Ok(a)
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("campaign: {e}");
+            std::process::exit(2);
+        }
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    if let Err(e) = rt.block_on(run(args)) {
+        eprintln!("campaign failed: [{}] {e}", e.code());
+        std::process::exit(1);
+    }
+}
+
+fn section(title: &str) {
+    println!("\n══ {title} ══");
+}
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().expect("literal date")
+}
+
+fn bar(len: u64, what: &str) -> ProgressBar {
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template(
+            "  {msg:<10} [{bar:40}] {pos}/{len} {elapsed_precise} eta {eta}",
+        )
+        .expect("template")
+        .progress_chars("=> "),
+    );
+    pb.set_message(what.to_string());
+    pb
+}
+
+struct Trainee {
+    member: MemberId,
+    org: OrgId,
+    /// Chance of answering on a weekday while active.
+    diligence: f64,
+    /// Chance of answering a question right (grows a little over the campaign).
+    skill: f64,
+    /// First and last day the trainee takes part (late starters, drop-outs).
+    active: (NaiveDate, NaiveDate),
+}
+
+fn unit(r: &mut SplitMix64) -> f64 {
+    (r.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+async fn run(args: Args) -> Result<(), Error> {
+    let started = Instant::now();
+    if let Some(path) = args
+        .db
+        .strip_prefix("sqlite://")
+        .filter(|p| *p == "target/campaign.db")
+    {
+        std::fs::create_dir_all("target").map_err(|_| Error::storage("cannot create target/"))?;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+    }
+    let store = ccsa::open(&args.db).await?;
+    if !store.orgs().await?.is_empty() {
+        return Err(Error::storage(
+            "the database is not empty: give a fresh --db",
+        ));
+    }
+    let clock = Arc::new(ManualClock::new(beijing_time(day("2020-03-01"), 8, 0)));
+    let policy = |from: &str, bonus, cap| ScoringPolicy {
+        effective_from: day(from),
+        points_per_correct: 10,
+        full_marks_bonus: bonus,
+        daily_cap: cap,
+    };
+    let campaign = Campaign {
+        policies: PolicySchedule::new(vec![
+            policy("2020-03-01", 10, 60),
+            policy("2020-07-01", 20, 70),
+        ])?,
+        ..Campaign::notice_2020(args.seed)
+    };
+    let ccsa = Arc::new(
+        Ccsa::new(store.clone(), clock.clone(), campaign.clone())?.with_entropy_seed(args.seed),
+    );
+    let mut rng = SplitMix64::new(args.seed);
+    println!(
+        "ccsa campaign simulation · store {} · {} members · seed {}",
+        store.backend(),
+        args.members,
+        args.seed
+    );
+    println!(
+        "{}（{} 至 {}）",
+        campaign.name, campaign.start, campaign.end
+    );
+    println!(
+        "积分规则：每题10分，全对奖励10分，日上限60分；自2020-07-01起全对奖励20分，日上限70分。"
+    );
+
+    // ── 1. Roster ────────────────────────────────────────────────────────
+    section("一、重点县名单（附件3）");
+    let t = Instant::now();
+    let bureaus = ccsa.list_notice_bureaus().await?;
+    let suffixes = [
+        "恒达化工有限公司",
+        "华泰石化有限公司",
+        "金源精细化工有限公司",
+    ];
+    let mut enterprises: Vec<Org> = Vec::new();
+    for c in County::all() {
+        for (k, suffix) in suffixes.iter().enumerate() {
+            let mut body = format!("91{:06}", 110_000 + u32::from(c.id.0) * 100 + k as u32);
+            for _ in 0..9 {
+                body.push(b"0123456789ABCDEFGHJKLMNPQRTUWXY"[rng.below(31)] as char);
+            }
+            let code = CreditCode::with_check_char(&body)?;
+            let org = NewOrg::new(
+                c.id,
+                OrgKind::Enterprise,
+                &format!("{}{suffix}", c.name),
+                Some(code.as_str()),
+                campaign.start,
+            )?;
+            enterprises.push(ccsa.list_org(org).await?);
+        }
+    }
+    let rows: Vec<Vec<String>> = (1..=County::GROUPS)
+        .map(|g| {
+            let counties: Vec<&County> = County::in_group(SecretaryGroup(g)).collect();
+            vec![
+                format!("第{g}组"),
+                counties.len().to_string(),
+                counties.len().to_string(),
+                (counties.len() * suffixes.len()).to_string(),
+                counties
+                    .iter()
+                    .map(|c| c.name)
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join("、")
+                    + if counties.len() > 3 { "…" } else { "" },
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        render(
+            &["秘书组", "重点县", "应急管理局", "企业", "重点县（前3个）"],
+            &[
+                Align::Left,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+                Align::Left
+            ],
+            &rows
+        )
+    );
+    println!(
+        "合计：{} 个重点县，{} 个应急管理局，{} 家企业（{:.1}s）",
+        County::all().len(),
+        bureaus.len(),
+        enterprises.len(),
+        t.elapsed().as_secs_f64()
+    );
+
+    // ── 2. Admins ───────────────────────────────────────────────────────
+    section("二、管理员注册（第一位注册用户为管理员）");
+    let t = Instant::now();
+    let orgs: Vec<Org> = bureaus.iter().chain(enterprises.iter()).cloned().collect();
+    let mut tasks = Vec::new();
+    for (i, org) in orgs.iter().enumerate() {
+        let ccsa = ccsa.clone();
+        let form = AdminRegistration {
+            org_name: org.name.clone(),
+            credit_code: org.credit_code.as_ref().map(|c| c.as_str().to_string()),
+            real_name: sample::person(9_000_000 + i as u64).name,
+            phone: format!("137{:08}", i),
+            email: None,
+            username: format!("admin{:04}", i),
+            password: format!("anquan{:04}x", i),
+        };
+        tasks.push(tokio::spawn(async move {
+            ccsa.register_admin(&form).await?;
+            let (_, ctx) = ccsa.login(&form.username, &form.password).await?;
+            Ok::<AdminContext, Error>(ctx)
+        }));
+    }
+    let pb = bar(tasks.len() as u64, "注册登录");
+    let mut admins: HashMap<OrgId, AdminContext> = HashMap::new();
+    for task in tasks {
+        let ctx = task.await.map_err(|_| Error::storage("task failed"))??;
+        admins.insert(ctx.org(), ctx);
+        pb.inc(1);
+    }
+    pb.finish_and_clear();
+    println!(
+        "{} 个单位的管理员注册成功并登录（argon2id 口令哈希，{:.1}s）",
+        admins.len(),
+        t.elapsed().as_secs_f64()
+    );
+    let late = AdminRegistration {
+        org_name: bureaus[10].name.clone(),
+        real_name: "迟到者".into(),
+        phone: "13500000001".into(),
+        username: "latecomer".into(),
+        password: "latecomer2020".into(),
+        ..Default::default()
+    };
+    let e = ccsa.register_admin(&late).await.unwrap_err();
+    println!("· 第二位注册者（{}）：{} — {}", late.org_name, e.code(), e);
+    let unlisted = AdminRegistration {
+        org_name: "某某不在名单化工有限公司".into(),
+        ..late.clone()
+    };
+    let e = ccsa.register_admin(&unlisted).await.unwrap_err();
+    println!("· 未列入名单的单位：{} — {}", e.code(), e);
+    let invalid = AdminRegistration {
+        org_name: enterprises[5].name.clone(),
+        credit_code: Some("123".into()),
+        real_name: "张3".into(),
+        phone: "1380013800".into(),
+        username: "x".into(),
+        password: "short".into(),
+        email: None,
+    };
+    let e = ccsa.register_admin(&invalid).await.unwrap_err();
+    println!("· 信息填写不正确：{} — {}", e.code(), e);
+
+    // ── 3. Departments and members ──────────────────────────────────────
+    section("三、部门与人员");
+    let t = Instant::now();
+    let bureau_depts = ["危化品监管科", "执法大队", "办公室"];
+    let enterprise_depts = ["生产部", "技术部", "安全环保部", "一车间", "二车间"];
+    for org in &orgs {
+        let ctx = &admins[&org.id];
+        let names: &[&str] = if org.kind == OrgKind::Bureau {
+            &bureau_depts
+        } else {
+            &enterprise_depts
+        };
+        for n in names {
+            ccsa.create_department(ctx, n).await?;
+        }
+    }
+    let per_bureau = 6;
+    let for_enterprises = args.members - per_bureau * bureaus.len();
+    let pb = bar(args.members as u64, "添加人员");
+    let mut roster: Vec<(OrgId, sample::SamplePerson, MemberId)> = Vec::with_capacity(args.members);
+    let mut person = 0u64;
+    for (oi, org) in orgs.iter().enumerate() {
+        let ctx = &admins[&org.id];
+        let (count, depts): (usize, &[&str]) = if org.kind == OrgKind::Bureau {
+            (per_bureau, &bureau_depts)
+        } else {
+            let k = oi - bureaus.len();
+            (
+                for_enterprises / enterprises.len()
+                    + usize::from(k < for_enterprises % enterprises.len()),
+                &enterprise_depts,
+            )
+        };
+        for j in 0..count {
+            let form = sample::member_form(person, depts[j % depts.len()]);
+            let m = ccsa.add_member(ctx, &form).await?;
+            roster.push((org.id, sample::person(person), m.id));
+            person += 1;
+            pb.inc(1);
+        }
+    }
+    pb.finish_and_clear();
+    let demo = &enterprises[0];
+    let demo_ctx = &admins[&demo.id];
+    let second_workshop = ccsa
+        .departments(demo_ctx)
+        .await?
+        .into_iter()
+        .find(|d| d.name.as_str() == "二车间")
+        .expect("created above");
+    let deletion = ccsa.delete_department(demo_ctx, second_workshop.id).await?;
+    println!(
+        "{} 个部门，{} 名人员（{:.1}s）。{} 删除“二车间”：{} 人成为“{}”。",
+        orgs.len() * 3 + enterprises.len() * 2,
+        roster.len(),
+        t.elapsed().as_secs_f64(),
+        demo.name,
+        deletion.members_moved,
+        NO_DEPARTMENT
+    );
+    let dup = sample::member_form(0, "生产部");
+    let e = ccsa.add_member(demo_ctx, &dup).await.unwrap_err();
+    println!("· 重复添加已在其他单位的人员：{} — {}", e.code(), e);
+
+    // ── 4. Binding ──────────────────────────────────────────────────────
+    section("四、学员绑定（真实姓名 + 手机号）");
+    let t = Instant::now();
+    let e = ccsa
+        .bind("wx-stranger", "陌生人", "13912345678")
+        .await
+        .unwrap_err();
+    println!("· 管理员未导入即绑定：{} — {}", e.code(), e);
+    let (_, p0, _) = &roster[0];
+    let e = ccsa
+        .bind("wx-typo", &format!("{}某", p0.name), &p0.phone)
+        .await
+        .unwrap_err();
+    println!("· 姓名与管理员录入不一致：{} — {}", e.code(), e);
+    for k in 0..4 {
+        let _ = ccsa
+            .bind("wx-prober", "试探者", &roster[1 + k].1.phone)
+            .await;
+    }
+    let e = ccsa
+        .bind("wx-prober", "试探者", &roster[5].1.phone)
+        .await
+        .unwrap_err();
+    println!("· 同一微信用户第5次失败：{}", e.code());
+    let e = ccsa
+        .bind("wx-prober", &roster[6].1.name, &roster[6].1.phone)
+        .await
+        .unwrap_err();
+    println!("· 之后即使信息正确也被锁定：{} — {}", e.code(), e);
+    let pb = bar(roster.len() as u64, "绑定");
+    let mut trainees: Vec<Trainee> = Vec::new();
+    let org_push: HashMap<OrgId, f64> = orgs
+        .iter()
+        .map(|o| (o.id, 0.55 + 0.6 * unit(&mut rng)))
+        .collect();
+    for (i, (org, p, member)) in roster.iter().enumerate() {
+        pb.inc(1);
+        if i == 6 || unit(&mut rng) < 0.08 {
+            continue; // never binds (or was locked out)
+        }
+        ccsa.bind(&format!("wx-{}", member.0), &p.name, &p.phone)
+            .await?;
+        let base = 0.12 + 0.83 * unit(&mut rng).powf(0.6);
+        let start = campaign.start + Duration::days((unit(&mut rng).powi(3) * 120.0) as i64);
+        let stop = if unit(&mut rng) < 0.3 {
+            start + Duration::days(20 + rng.below(200) as i64)
+        } else {
+            campaign.end
+        };
+        trainees.push(Trainee {
+            member: *member,
+            org: *org,
+            diligence: (base * org_push[org]).min(0.98),
+            skill: 0.45 + 0.5 * unit(&mut rng),
+            active: (start, stop),
+        });
+    }
+    pb.finish_and_clear();
+    let e = ccsa
+        .bind("wx-someone-else", &roster[2].1.name, &roster[2].1.phone)
+        .await
+        .unwrap_err();
+    println!(
+        "{} 名学员绑定成功（{:.1}s）。· 已被他人绑定：{} — {}",
+        trainees.len(),
+        t.elapsed().as_secs_f64(),
+        e.code(),
+        e
+    );
+
+    // ── 5. Daily quiz, every day of the campaign ──────────────────────────
+    section("五、每日答题（2020-03-01 至 2020-12-31）");
+    let t = Instant::now();
+    let bank = sample::national_bank();
+    let n_questions = bank.len();
+    ccsa.add_national_questions(bank).await?;
+    let questions: HashMap<QuestionId, Question> = store
+        .questions(None)
+        .await?
+        .into_iter()
+        .map(|q| (q.id, q))
+        .collect();
+    println!(
+        "全国题库：{n_questions} 道题（6 个分类）；每人每天 5 题，30 天内不重复（题库允许时），错题按间隔复习。"
+    );
+    let days = (campaign.end - campaign.start).num_days() as u64 + 1;
+    let pb = bar(days, "答题");
+    let mut submissions = 0usize;
+    let mut d = campaign.start;
+    while d <= campaign.end {
+        clock.set(beijing_time(d, 23, 59));
+        let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
+        let growth = (d - campaign.start).num_days() as f64 * 0.0004;
+        let mut today: Vec<&Trainee> = Vec::new();
+        for tr in &trainees {
+            let active = tr.active.0 <= d && d <= tr.active.1;
+            if active && unit(&mut rng) < tr.diligence * if weekend { 0.7 } else { 1.0 } {
+                today.push(tr);
+            }
+        }
+        let pairs: Vec<(MemberId, OrgId)> = today.iter().map(|t| (t.member, t.org)).collect();
+        let draws = ccsa.issue_draws(d, &pairs).await?;
+        let mut items = Vec::with_capacity(draws.len());
+        for (tr, draw) in today.iter().zip(draws) {
+            let skill = (tr.skill + growth).min(0.99);
+            let answers = draw
+                .questions
+                .iter()
+                .map(|q| {
+                    let key = questions[q].body.answer;
+                    let n = questions[q].body.options.len() as u8;
+                    let chosen = if unit(&mut rng) < skill {
+                        key
+                    } else {
+                        let first = key.0.trailing_zeros() as u8;
+                        Choices::single((first + 1 + rng.below(usize::from(n) - 1) as u8) % n)
+                    };
+                    Answer {
+                        question: *q,
+                        chosen,
+                    }
+                })
+                .collect();
+            let answered_at = beijing_time(d, 7, 0) + Duration::minutes(rng.below(15 * 60) as i64);
+            items.push(BatchAnswers {
+                draw,
+                org: tr.org,
+                answers,
+                answered_at,
+            });
+        }
+        for r in ccsa.submit_batch(d, items).await? {
+            r?;
+            submissions += 1;
+        }
+        pb.set_message(d.format("%m-%d").to_string());
+        pb.inc(1);
+        d = d.succ_opt().expect("2020 has a next day");
+    }
+    pb.finish_and_clear();
+    println!(
+        "{} 天，{} 人次答题（{:.1}s，{:.0} 次/秒，含抽题、判分、记账、汇总）",
+        days,
+        submissions,
+        t.elapsed().as_secs_f64(),
+        submissions as f64 / t.elapsed().as_secs_f64()
+    );
+
+    // ── 6. What the office publishes ──────────────────────────────────────
+    section("六、月度通报（以县为单位）");
+    for month in 3..=12 {
+        let r = ccsa.monthly_report(2020, month).await?;
+        print_month(&r);
+    }
+
+    section("七、积分排行榜（全程）");
+    let top = ccsa
+        .leaderboard(Scope::All, Period::Campaign, 0, 10)
+        .await?;
+    let names: HashMap<OrgId, String> = orgs.iter().map(|o| (o.id, o.name.clone())).collect();
+    print!("{}", board(&top, &names));
+    println!();
+    for c in County::all() {
+        let top = ccsa
+            .leaderboard(Scope::County(c.id), Period::Campaign, 0, 10)
+            .await?;
+        println!("【{}】（第{}组）", c.name, c.group.0);
+        print!("{}", board(&top, &names));
+    }
+
+    section("八、年底表彰");
+    let awards = ccsa.year_end_awards(20).await?;
+    println!("积分排名前20的个人：");
+    print!("{}", board(&awards.individuals, &names));
+    for (title, list) in [
+        ("积极组织培训的应急管理部门（前10）", &awards.bureaus),
+        ("积极组织培训的企业（前10）", &awards.enterprises),
+    ] {
+        println!("\n{title}：");
+        let rows: Vec<Vec<String>> = list
+            .iter()
+            .take(10)
+            .map(|l| {
+                vec![
+                    l.rank.to_string(),
+                    l.name.clone(),
+                    l.figures.registered.to_string(),
+                    l.figures.participants.to_string(),
+                    pct(l.figures.rate()),
+                    format!("{:.0}", l.figures.average()),
+                ]
+            })
+            .collect();
+        print!(
+            "{}",
+            render(
+                &["名次", "单位", "登记人数", "参加人数", "参加率", "人均积分"],
+                &[
+                    Align::Right,
+                    Align::Left,
+                    Align::Right,
+                    Align::Right,
+                    Align::Right,
+                    Align::Right
+                ],
+                &rows
+            )
+        );
+    }
+
+    section("九、核对");
+    let report = store.check_invariants().await?;
+    println!(
+        "积分与明细账一致、每人每天仅计分一次、汇总表与答题记录重算一致：{}（核对 {} 名学员、{} 条答题记录）",
+        if report.is_sound() {
+            "全部通过"
+        } else {
+            "发现问题"
+        },
+        report.members_checked,
+        report.submissions_checked
+    );
+    for v in &report.violations {
+        println!("  ✗ {v}");
+    }
+    println!("总耗时 {:.1}s", started.elapsed().as_secs_f64());
+    if !report.is_sound() {
+        return Err(Error::new(ErrorCode::Storage).with_note("invariants violated"));
+    }
+    Ok(())
+}
+
+fn print_month(r: &MonthlyReport) {
+    println!(
+        "\n{} 年 {} 月（{} 至 {}）",
+        r.from.year(),
+        r.from.month(),
+        r.from,
+        r.to
+    );
+    let rows: Vec<Vec<String>> = r
+        .counties
+        .iter()
+        .map(|c| {
+            vec![
+                c.rank.to_string(),
+                c.name.to_string(),
+                c.group.0.to_string(),
+                c.figures.registered.to_string(),
+                c.figures.participants.to_string(),
+                pct(c.figures.rate()),
+                format!("{:.1}", c.figures.average()),
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        render(
+            &[
+                "名次",
+                "重点县",
+                "组",
+                "登记人数",
+                "参加人数",
+                "参加率",
+                "人均积分"
+            ],
+            &[
+                Align::Right,
+                Align::Left,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+                Align::Right,
+                Align::Right
+            ],
+            &rows
+        )
+    );
+    println!(
+        "合计：登记 {} 人，参加 {} 人，参加率 {}，人均积分 {:.1}",
+        r.total.registered,
+        r.total.participants,
+        pct(r.total.rate()),
+        r.total.average()
+    );
+}
+
+fn board(entries: &[LeaderboardEntry], names: &HashMap<OrgId, String>) -> String {
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            vec![
+                e.rank.to_string(),
+                e.standing.name.to_string(),
+                names.get(&e.standing.org).cloned().unwrap_or_default(),
+                e.standing.points.to_string(),
+            ]
+        })
+        .collect();
+    render(
+        &["名次", "姓名", "单位", "积分"],
+        &[Align::Right, Align::Left, Align::Left, Align::Right],
+        &rows,
+    )
+}
