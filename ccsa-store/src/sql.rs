@@ -1271,7 +1271,14 @@ macro_rules! sql_store {
                     }
                 }
                 let whole_months = from.day() == 1 && to.succ_opt().is_some_and(|n| n.day() == 1) && from <= to;
-                let rows = if whole_months {
+                let one_month = whole_months && month_of(from) == month_of(to);
+                let rows = if one_month {
+                    // a member has one row per month: no DISTINCT needed
+                    sqlx::query("SELECT org, COUNT(*) AS n, CAST(SUM(points) AS BIGINT) AS p FROM member_months WHERE month = $1 GROUP BY org")
+                        .bind(month_of(from))
+                        .fetch_all(self.reader())
+                        .await
+                } else if whole_months {
                     sqlx::query(
                         "SELECT org, COUNT(DISTINCT member) AS n, CAST(SUM(points) AS BIGINT) AS p FROM member_months \
                          WHERE month >= $1 AND month <= $2 GROUP BY org",
@@ -1388,6 +1395,32 @@ macro_rules! sql_store {
 
             /// Members in the scope with more points than `points` in the period.
             async fn count_above(&self, scope: Scope, period: Period, points: i64) -> Result<u32> {
+                // Everyone, whole campaign or one month: count on the rank index
+                // alone, then take out deleted members (few) with a second count.
+                let fast = match (scope, period) {
+                    (Scope::All, Period::Campaign) => Some((
+                        "SELECT COUNT(*) FROM member_totals WHERE points > $1",
+                        "SELECT COUNT(*) FROM member_totals WHERE points > $1 AND member IN (SELECT id FROM members WHERE deleted_at IS NOT NULL)",
+                        None,
+                    )),
+                    (Scope::All, Period::Month { year, month }) => Some((
+                        "SELECT COUNT(*) FROM member_months WHERE points > $1 AND month = $2",
+                        "SELECT COUNT(*) FROM member_months WHERE points > $1 AND month = $2 AND member IN (SELECT id FROM members WHERE deleted_at IS NOT NULL)",
+                        Some(i64::from(year) * 100 + i64::from(month)),
+                    )),
+                    _ => None,
+                };
+                if let Some((all, deleted, month)) = fast {
+                    let mut total = 0i64;
+                    for (sql, sign) in [(all, 1), (deleted, -1)] {
+                        let mut q = sqlx::query_scalar::<_, i64>(sql).bind(points);
+                        if let Some(m) = month {
+                            q = q.bind(m);
+                        }
+                        total += sign * q.fetch_one(self.reader()).await.map_err(db)?;
+                    }
+                    return Ok(total.max(0) as u32);
+                }
                 let (inner, n) = standings_sql(scope, period, 1);
                 let sql = format!("SELECT COUNT(*) FROM ({inner}) x WHERE x.points > ${n}");
                 let c: i64 = bind_standings(sqlx::query(&sql), scope, period)

@@ -72,6 +72,7 @@ CREATE TABLE members (
 CREATE UNIQUE INDEX members_active_phone ON members (phone) WHERE deleted_at IS NULL;
 CREATE UNIQUE INDEX members_active_id_number ON members (id_number) WHERE deleted_at IS NULL;
 CREATE INDEX members_by_org ON members (org, department);
+CREATE INDEX members_deleted ON members (deleted_at) WHERE deleted_at IS NOT NULL;
 
 CREATE TABLE bindings (
     app_user TEXT    PRIMARY KEY,
