@@ -4,13 +4,20 @@
 //! org, one submission per member and day, unique active phones and ID
 //! numbers); transactions run at READ COMMITTED, and every atomic contract
 //! is an `INSERT ... ON CONFLICT` on such a constraint, so concurrent callers
-//! queue on the index entry and the loser sees the winner's row.
+//! queue on the index entry and the loser sees the winner's row. Bulk
+//! writes stream the answer log and the ledger with `COPY`.
 
 use crate::StoreOptions;
+use crate::codec::{encode_answers, micros, month_of};
+use crate::sql::db;
 use ccsa_core::Result;
+use ccsa_core::scoring::{DailySubmission, LedgerEntry};
+use chrono::NaiveDate;
+use sqlx::Row;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Pool, Postgres, Transaction};
 use std::collections::HashMap;
+use std::collections::HashSet;
 use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -66,6 +73,91 @@ impl PgStore {
 
     fn writer(&self) -> &Pool<Postgres> {
         &self.pool
+    }
+
+    /// Streams the log rows into a temporary table with `COPY`, then moves
+    /// them into `submissions` with one `INSERT ... SELECT ... ON CONFLICT
+    /// DO NOTHING RETURNING`, giving the keys that were new.
+    async fn insert_log(
+        tx: &mut Transaction<'static, Postgres>,
+        subs: &[&DailySubmission],
+    ) -> Result<HashSet<(i64, NaiveDate)>> {
+        let mut inserted = HashSet::new();
+        if subs.is_empty() {
+            return Ok(inserted);
+        }
+        sqlx::query(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS submissions_in (LIKE submissions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS",
+        )
+        .execute(&mut **tx)
+        .await
+        .map_err(db)?;
+        let mut text = String::with_capacity(subs.len() * 96);
+        for s in subs {
+            text.push_str(&format!(
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+                s.member.0,
+                s.day,
+                month_of(s.day),
+                s.org.0,
+                micros(s.submitted_at),
+                s.correct,
+                s.points,
+                encode_answers(&s.answers)
+            ));
+        }
+        let mut copy = tx
+            .copy_in_raw("COPY submissions_in (member, day, month, org, submitted_at, correct, points, answers) FROM STDIN")
+            .await
+            .map_err(db)?;
+        copy.send(text.as_bytes()).await.map_err(db)?;
+        copy.finish().await.map_err(db)?;
+        let rows = sqlx::query(
+            "INSERT INTO submissions SELECT * FROM submissions_in ON CONFLICT (member, day) DO NOTHING RETURNING member, day",
+        )
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(db)?;
+        for r in rows {
+            inserted.insert((
+                r.try_get("member").map_err(db)?,
+                r.try_get("day").map_err(db)?,
+            ));
+        }
+        sqlx::query("TRUNCATE submissions_in")
+            .execute(&mut **tx)
+            .await
+            .map_err(db)?;
+        Ok(inserted)
+    }
+
+    /// Streams ledger rows with `COPY`.
+    async fn insert_ledger(
+        tx: &mut Transaction<'static, Postgres>,
+        entries: &[&LedgerEntry],
+    ) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut text = String::with_capacity(entries.len() * 64);
+        for e in entries {
+            text.push_str(&format!(
+                "{}\t{}\t{}\t{}\t{}\t{}\n",
+                e.member.0,
+                e.org.0,
+                e.day,
+                e.kind.as_str(),
+                e.points,
+                micros(e.at)
+            ));
+        }
+        let mut copy = tx
+            .copy_in_raw("COPY ledger (member, org, day, kind, points, at) FROM STDIN")
+            .await
+            .map_err(db)?;
+        copy.send(text.as_bytes()).await.map_err(db)?;
+        copy.finish().await.map_err(db)?;
+        Ok(())
     }
 
     /// The connection pool (for tools that need raw access, e.g. benchmarks).

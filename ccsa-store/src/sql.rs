@@ -100,6 +100,80 @@ impl Placeholders {
     }
 }
 
+/// Multi-row `INSERT` helpers for the answer log and the ledger, used by
+/// SQLite (PostgreSQL streams the same rows with `COPY`).
+#[cfg(feature = "sqlite")]
+pub mod multi_row {
+    use super::{CHUNK, Placeholders, db};
+    use crate::codec::{encode_answers, micros, month_of};
+    use ccsa_core::Result;
+    use ccsa_core::scoring::{DailySubmission, LedgerEntry};
+    use chrono::NaiveDate;
+    use sqlx::{Row, Sqlite, Transaction};
+    use std::collections::HashSet;
+
+    /// Inserts log rows, returning the (member, day) keys that were new.
+    pub async fn insert_log(
+        tx: &mut Transaction<'static, Sqlite>,
+        subs: &[&DailySubmission],
+        ph: Placeholders,
+    ) -> Result<HashSet<(i64, NaiveDate)>> {
+        let mut inserted = HashSet::new();
+        for chunk in subs.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO submissions (member, day, month, org, submitted_at, correct, points, answers) VALUES {} \
+                 ON CONFLICT (member, day) DO NOTHING RETURNING member, day",
+                ph.values(chunk.len(), 8, 1)
+            );
+            let mut q = sqlx::query(&sql);
+            for s in chunk {
+                q = q
+                    .bind(s.member.0)
+                    .bind(s.day)
+                    .bind(month_of(s.day))
+                    .bind(s.org.0)
+                    .bind(micros(s.submitted_at))
+                    .bind(i64::from(s.correct))
+                    .bind(s.points)
+                    .bind(encode_answers(&s.answers));
+            }
+            for r in q.fetch_all(&mut **tx).await.map_err(db)? {
+                inserted.insert((
+                    r.try_get("member").map_err(db)?,
+                    r.try_get("day").map_err(db)?,
+                ));
+            }
+        }
+        Ok(inserted)
+    }
+
+    /// Inserts ledger rows.
+    pub async fn insert_ledger(
+        tx: &mut Transaction<'static, Sqlite>,
+        entries: &[&LedgerEntry],
+        ph: Placeholders,
+    ) -> Result<()> {
+        for chunk in entries.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO ledger (member, org, day, kind, points, at) VALUES {}",
+                ph.values(chunk.len(), 6, 1)
+            );
+            let mut q = sqlx::query(&sql);
+            for e in chunk {
+                q = q
+                    .bind(e.member.0)
+                    .bind(e.org.0)
+                    .bind(e.day)
+                    .bind(e.kind.as_str())
+                    .bind(e.points)
+                    .bind(micros(e.at));
+            }
+            q.execute(&mut **tx).await.map_err(db)?;
+        }
+        Ok(())
+    }
+}
+
 /// Rows per multi-row statement in bulk paths (keeps parameters under
 /// SQLite's 32,766 and PostgreSQL's 65,535 limits).
 pub const CHUNK: usize = 400;
@@ -116,7 +190,8 @@ pub const QUESTION_COLS: &str = "id, owner_org, kind, stem, options, answer, exp
 /// `$store` must provide `async fn tx(&self) -> Result<Transaction<'static, $db>>`
 /// (a write transaction), `fn reader(&self) -> &Pool<$db>`, `fn writer(&self)
 /// -> &Pool<$db>`, `const BACKEND: &'static str` and
-/// `const PLACEHOLDERS: Placeholders`, and the SQL spellings
+/// `const PLACEHOLDERS: Placeholders`, the bulk writers `insert_log` and
+/// `insert_ledger` (multi-row `INSERT` or `COPY`), and the SQL spellings
 /// `STRING_AGG` (`group_concat` / `string_agg`), `DAY_TEXT` and `DUE_TEXT`
 /// (the `day` and `due` columns as `YYYY-MM-DD` text).
 macro_rules! sql_store {
@@ -362,42 +437,13 @@ macro_rules! sql_store {
                         unique.push(i);
                     }
                 }
-                // 1. the answer log, deduplicated by the primary key
-                let mut inserted: HashSet<(i64, NaiveDate)> = HashSet::new();
-                for chunk in unique.chunks(CHUNK) {
-                    let sql = format!(
-                        "INSERT INTO submissions (member, day, month, org, submitted_at, correct, points, answers) VALUES {} \
-                         ON CONFLICT (member, day) DO NOTHING RETURNING member, day",
-                        <$store>::PLACEHOLDERS.values(chunk.len(), 8, 1)
-                    );
-                    let mut q = sqlx::query(&sql);
-                    for &i in chunk {
-                        let s = &subs[i];
-                        q = q
-                            .bind(s.member.0)
-                            .bind(s.day)
-                            .bind(month_of(s.day))
-                            .bind(s.org.0)
-                            .bind(micros(s.submitted_at))
-                            .bind(i64::from(s.correct))
-                            .bind(s.points)
-                            .bind(encode_answers(&s.answers));
-                    }
-                    for r in q.fetch_all(&mut *tx).await.map_err(db)? {
-                        inserted.insert((r.try_get("member").map_err(db)?, r.try_get("day").map_err(db)?));
-                    }
-                }
-                let new: Vec<&DailySubmission> = unique.iter().map(|&i| &subs[i]).filter(|s| inserted.contains(&(s.member.0, s.day))).collect();
-                // 2. ledger
+                // 1. the answer log, deduplicated by the primary key (backend bulk path)
+                let firsts: Vec<&DailySubmission> = unique.iter().map(|&i| &subs[i]).collect();
+                let inserted = <$store>::insert_log(&mut tx, &firsts).await?;
+                let new: Vec<&DailySubmission> = firsts.into_iter().filter(|s| inserted.contains(&(s.member.0, s.day))).collect();
+                // 2. ledger (backend bulk path)
                 let entries: Vec<&LedgerEntry> = new.iter().flat_map(|s| s.ledger.iter()).filter(|e| e.points != 0).collect();
-                for chunk in entries.chunks(CHUNK) {
-                    let sql = format!("INSERT INTO ledger (member, org, day, kind, points, at) VALUES {}", <$store>::PLACEHOLDERS.values(chunk.len(), 6, 1));
-                    let mut q = sqlx::query(&sql);
-                    for e in chunk {
-                        q = q.bind(e.member.0).bind(e.org.0).bind(e.day).bind(e.kind.as_str()).bind(e.points).bind(micros(e.at));
-                    }
-                    q.execute(&mut *tx).await.map_err(db)?;
-                }
+                <$store>::insert_ledger(&mut tx, &entries).await?;
                 // 3. rollups, aggregated per key so each row is touched once
                 struct Agg {
                     org: i64,

@@ -119,6 +119,20 @@ impl SqliteStore {
         &self.writer
     }
 
+    async fn insert_log(
+        tx: &mut Transaction<'static, Sqlite>,
+        subs: &[&ccsa_core::scoring::DailySubmission],
+    ) -> Result<std::collections::HashSet<(i64, chrono::NaiveDate)>> {
+        crate::sql::multi_row::insert_log(tx, subs, Self::PLACEHOLDERS).await
+    }
+
+    async fn insert_ledger(
+        tx: &mut Transaction<'static, Sqlite>,
+        entries: &[&ccsa_core::scoring::LedgerEntry],
+    ) -> Result<()> {
+        crate::sql::multi_row::insert_ledger(tx, entries, Self::PLACEHOLDERS).await
+    }
+
     /// `PRAGMA integrity_check`: `Ok(())` when SQLite reports `ok`.
     pub async fn integrity_check(&self) -> Result<()> {
         let r: String = sqlx::query_scalar("PRAGMA integrity_check")
