@@ -3,6 +3,6 @@
 
 pub use ccsa_core::*;
 
-/// The SQL backends (`ccsa-store`): [`open`](ccsa_store::open) a store by URL.
+/// The SQL backends (`ccsa-store`): [`open`] a store by URL.
 pub use ccsa_store as sql;
 pub use ccsa_store::{StoreOptions, open, open_with};
