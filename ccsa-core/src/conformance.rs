@@ -57,6 +57,7 @@ pub const CASES: &[&str] = &[
     "standings_activity_and_reports",
     "service_end_to_end",
     "bulk_paths_match_single_calls",
+    "imports_are_atomic",
 ];
 
 fn day(s: &str) -> NaiveDate {
@@ -1657,6 +1658,150 @@ pub async fn bulk_paths_match_single_calls(store: Arc<dyn Store>) {
     sound(&store).await;
 }
 
+/// Imports: one transaction (a conflict anywhere writes nothing), updates
+/// by ID number, and the facade's modes.
+pub async fn imports_are_atomic(store: Arc<dyn Store>) {
+    use crate::directory::{Cell, ImportMode, ImportOp, ImportRow, RowOutcome};
+    let orgs = bureaus(&store).await;
+    let (a, b) = (orgs[0].id, orgs[1].id);
+    let other = store
+        .insert_member(b, new_member(50, None), at("2020-03-20", 9))
+        .await
+        .unwrap();
+    // The third op collides with org B's member: nothing is written.
+    let mut clash = new_member(3, None);
+    clash.phone = other.details.phone.clone();
+    let ops = vec![
+        ImportOp::Create(new_member(1, None)),
+        ImportOp::Create(new_member(2, None)),
+        ImportOp::Create(clash),
+    ];
+    assert_eq!(
+        store
+            .apply_import(a, ops, at("2020-03-24", 9))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::PhoneTaken
+    );
+    assert!(
+        store.members(a).await.unwrap().is_empty(),
+        "a refused import leaves the store as it was"
+    );
+    let ids = store
+        .apply_import(
+            a,
+            vec![
+                ImportOp::Create(new_member(1, None)),
+                ImportOp::Create(new_member(2, None)),
+            ],
+            at("2020-03-24", 9),
+        )
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 2);
+    let matching = store
+        .members_matching(
+            std::slice::from_ref(&other.details.phone),
+            &[new_member(2, None).id_number],
+        )
+        .await
+        .unwrap();
+    assert_eq!(matching.len(), 2);
+    // Through the facade: dry run, then valid rows.
+    let clock = Arc::new(ManualClock::new(at("2020-03-25", 9)));
+    let ccsa = Ccsa::new(store.clone(), clock, Campaign::notice_2020(1))
+        .unwrap()
+        .with_entropy_seed(3);
+    let seat = store
+        .claim_admin_seat(new_admin(
+            a,
+            "importer",
+            &hash_password("import2020", [1; 16]),
+        ))
+        .await
+        .unwrap();
+    let (_, ctx) = ccsa
+        .login(seat.admin.username.as_str(), "import2020")
+        .await
+        .unwrap();
+    ccsa.create_department(&ctx, "生产部").await.unwrap();
+    let row = |n: u32, i: u64, dept: &str| {
+        let f = sample::member_form(i, dept);
+        ImportRow {
+            row: n,
+            name: Cell::Text(f.name),
+            department: Cell::Text(f.department),
+            position: Cell::Text(f.position),
+            gender: Cell::Text(f.gender),
+            id_number: Cell::Text(f.id_number),
+            phone: Cell::Text(f.phone),
+            email: Cell::Empty,
+            education: Cell::Text(f.education),
+        }
+    };
+    let rows = vec![
+        row(2, 1, "生产部"),
+        row(3, 2, ""),
+        row(4, 60, "生产部"),
+        ImportRow {
+            phone: Cell::Text("12".into()),
+            ..row(5, 61, "")
+        },
+    ];
+    let mut calls = Vec::new();
+    let dry = ccsa
+        .import_rows(&ctx, &rows, ImportMode::DryRun, &mut |r, w| {
+            calls.push((r, w))
+        })
+        .await
+        .unwrap();
+    assert!(!dry.written);
+    assert_eq!(
+        dry.rows.iter().map(|r| r.outcome).collect::<Vec<_>>(),
+        vec![
+            RowOutcome::Updated,
+            RowOutcome::Unchanged,
+            RowOutcome::Created,
+            RowOutcome::Failed
+        ]
+    );
+    assert_eq!(store.members(a).await.unwrap().len(), 2);
+    let aon = ccsa
+        .import_rows(&ctx, &rows, ImportMode::AllOrNothing, &mut |_, _| {})
+        .await
+        .unwrap();
+    assert!(!aon.written);
+    let valid = ccsa
+        .import_rows(&ctx, &rows, ImportMode::ValidRows, &mut |r, w| {
+            calls.push((r, w))
+        })
+        .await
+        .unwrap();
+    assert!(valid.written);
+    assert_eq!(valid.count(RowOutcome::Created), 1);
+    assert_eq!(valid.count(RowOutcome::Updated), 1);
+    let members = store.members(a).await.unwrap();
+    assert_eq!(members.len(), 3);
+    assert!(
+        members.iter().any(|m| m.details.department.is_some()),
+        "the update moved member 1 into 生产部"
+    );
+    assert_eq!(calls.last(), Some(&(4, 2)));
+    let blank = vec![ImportRow {
+        row: 9,
+        ..Default::default()
+    }];
+    assert_eq!(
+        ccsa.import_rows(&ctx, &blank, ImportMode::DryRun, &mut |_, _| {})
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::SheetEmpty
+    );
+    sound(&store).await;
+}
+
 /// Generates one `#[test]` per conformance case for a backend.
 ///
 /// `$make` is a closure returning a future of a fresh, empty
@@ -1676,7 +1821,8 @@ macro_rules! store_conformance {
             duplicate_submissions_score_once,
             standings_activity_and_reports,
             service_end_to_end,
-            bulk_paths_match_single_calls
+            bulk_paths_match_single_calls,
+            imports_are_atomic
         );
     };
     (@cases $make:expr, $run:expr; $($case:ident),* $(,)?) => {

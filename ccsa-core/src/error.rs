@@ -140,6 +140,18 @@ codes! {
     /// The ID number is already used by another member (unique system-wide).
     IdNumberTaken = "ID_NUMBER_TAKEN" => "该身份证号已被其他人员使用",
 
+    // --- bulk import --------------------------------------------------------
+    /// The same phone appears on two rows of the import file.
+    PhoneDuplicateInFile = "PHONE_DUPLICATE_IN_FILE" => "文件中有两行使用了同一手机号",
+    /// The same ID number appears on two rows of the import file.
+    IdNumberDuplicateInFile = "ID_NUMBER_DUPLICATE_IN_FILE" => "文件中有两行使用了同一身份证号",
+    /// A required column of the template is missing.
+    ColumnMissing = "COLUMN_MISSING" => "导入文件缺少必需的列，请使用导入模板",
+    /// The file is not a readable spreadsheet (xlsx, xls, ods) or UTF-8 CSV.
+    FileUnreadable = "FILE_UNREADABLE" => "无法读取文件，请上传 xlsx、xls、ods 或 UTF-8 编码的 CSV 文件",
+    /// The file has no data rows under the header.
+    SheetEmpty = "SHEET_EMPTY" => "导入文件中没有人员数据",
+
     // --- binding ----------------------------------------------------------
     /// No member with that phone has been imported yet (binding before import is invalid).
     NotImported = "NOT_IMPORTED" => "管理员尚未导入您的信息，请联系本单位管理员",

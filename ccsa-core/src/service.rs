@@ -7,10 +7,11 @@ use crate::admin::{
 use crate::binding::{AppUserId, Binding, LockKey, Lockout};
 use crate::clock::Clock;
 use crate::directory::{
-    Department, DepartmentDeletion, DepartmentName, DeptId, Member, MemberForm, MemberId,
+    Department, DepartmentDeletion, DepartmentName, DeptId, ImportMode, ImportOp, ImportReport,
+    ImportRow, Member, MemberForm, MemberId, plan_import,
 };
 use crate::error::{Field, FieldError};
-use crate::identity::{PersonName, Phone};
+use crate::identity::{IdNumber, PersonName, Phone};
 use crate::quiz::{
     Answer, BankOwner, DailyDraw, DrawHistory, DrawKey, DrawPool, NewQuestion, Question,
     QuestionId, QuizQuestion, ReviewCard, ReviewChange, draw, grade,
@@ -424,6 +425,51 @@ impl Ccsa {
             .member_by_phone(&phone)
             .await?
             .filter(|m| m.org == ctx.org))
+    }
+
+    /// Imports members from template rows (使用导入模板新增用户): every row is
+    /// checked with the add form's validator plus duplicates within the file
+    /// and phones or ID numbers used by anyone else; rows whose ID number
+    /// matches a member of this org update that member. `mode` decides what
+    /// is written (see [`ImportMode`]); writes happen in one transaction.
+    /// `progress` is called with (rows checked, rows written).
+    pub async fn import_rows(
+        &self,
+        ctx: &AdminContext,
+        rows: &[ImportRow],
+        mode: ImportMode,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportReport> {
+        let today = self.today();
+        let rows: Vec<ImportRow> = rows.iter().filter(|r| !r.is_blank()).cloned().collect();
+        if rows.is_empty() {
+            return Err(ErrorCode::SheetEmpty.into());
+        }
+        let departments = self.store.departments(ctx.org).await?;
+        let phones: Vec<Phone> = rows
+            .iter()
+            .filter_map(|r| Phone::parse(&r.phone.as_text()).ok())
+            .collect();
+        let ids: Vec<IdNumber> = rows
+            .iter()
+            .filter_map(|r| IdNumber::parse(&r.id_number.as_text(), today).ok())
+            .collect();
+        let existing = self.store.members_matching(&phones, &ids).await?;
+        let plan = plan_import(&rows, mode, today, ctx.org, &departments, &existing);
+        progress(rows.len(), 0);
+        let mut report = plan.report;
+        if !plan.ops.is_empty() {
+            let (lines, ops): (Vec<usize>, Vec<ImportOp>) = plan.ops.into_iter().unzip();
+            let written = self
+                .store
+                .apply_import(ctx.org, ops, self.clock.now())
+                .await?;
+            for (line, id) in lines.iter().zip(&written) {
+                report.rows[*line].member = Some(*id);
+            }
+            progress(rows.len(), written.len());
+        }
+        Ok(report)
     }
 
     /// The org's members.

@@ -203,8 +203,8 @@ macro_rules! sql_store {
         use async_trait::async_trait;
         use ccsa_core::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, Username};
         use ccsa_core::binding::{AppUserId, Binding};
-        use ccsa_core::directory::{Department, DepartmentDeletion, DepartmentName, DeptId, Member, MemberId, NewMember};
-        use ccsa_core::identity::{CreditCode, Email, Phone, PersonName};
+        use ccsa_core::directory::{Department, ImportOp, DepartmentDeletion, DepartmentName, DeptId, Member, MemberId, NewMember};
+        use ccsa_core::identity::{CreditCode, Email, IdNumber, Phone, PersonName};
         use ccsa_core::quiz::{BankOwner, Choices, DailyDraw, DrawKey, NewQuestion, Question, QuestionId, QuestionKind, ReviewCard, ReviewChange};
         use ccsa_core::ranking::{LeaderboardEntry, OrgActivity, Period, Scope, Standing};
         use ccsa_core::registry::{CountyId, NewOrg, Org, OrgContacts, OrgId};
@@ -933,6 +933,101 @@ macro_rules! sql_store {
             async fn members(&self, org: OrgId) -> Result<Vec<Member>> {
                 let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE org = $1 AND deleted_at IS NULL ORDER BY id");
                 sqlx::query(&sql).bind(org.0).fetch_all(self.reader()).await.map_err(db)?.iter().map(member_from_row).collect()
+            }
+
+            async fn members_matching(&self, phones: &[Phone], id_numbers: &[IdNumber]) -> Result<Vec<Member>> {
+                let ph = <$store>::PLACEHOLDERS;
+                let mut found: BTreeMap<i64, Member> = BTreeMap::new();
+                for (column, values) in [
+                    ("phone", phones.iter().map(|p| p.expose().to_string()).collect::<Vec<_>>()),
+                    ("id_number", id_numbers.iter().map(|i| i.expose().to_string()).collect::<Vec<_>>()),
+                ] {
+                    for chunk in values.chunks(CHUNK) {
+                        let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE deleted_at IS NULL AND {column} IN ({})", ph.list(chunk.len(), 1));
+                        let mut q = sqlx::query(&sql);
+                        for v in chunk {
+                            q = q.bind(v.as_str());
+                        }
+                        for r in q.fetch_all(self.reader()).await.map_err(db)? {
+                            let m = member_from_row(&r)?;
+                            found.insert(m.id.0, m);
+                        }
+                    }
+                }
+                Ok(found.into_values().collect())
+            }
+
+            async fn apply_import(&self, org: OrgId, ops: Vec<ImportOp>, at: DateTime<Utc>) -> Result<Vec<MemberId>> {
+                let mut tx = self.tx().await?;
+                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM orgs WHERE id = $1").bind(org.0).fetch_optional(&mut *tx).await.map_err(db)?;
+                if found.is_none() {
+                    return Err(ErrorCode::OrgNotFound.into());
+                }
+                let depts: HashSet<i64> = sqlx::query_scalar::<_, i64>("SELECT id FROM departments WHERE org = $1")
+                    .bind(org.0)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(db)?
+                    .into_iter()
+                    .collect();
+                let taken = |c: &str| if c.contains("phone") { ErrorCode::PhoneTaken } else { ErrorCode::IdNumberTaken };
+                let mut ids = Vec::with_capacity(ops.len());
+                for op in &ops {
+                    let m = match op {
+                        ImportOp::Create(m) | ImportOp::Update(_, m) => m,
+                    };
+                    if m.department.is_some_and(|d| !depts.contains(&d.0)) {
+                        return Err(ErrorCode::DepartmentNotFound.into());
+                    }
+                    match op {
+                        ImportOp::Create(m) => {
+                            let id: i64 = sqlx::query_scalar(
+                                "INSERT INTO members (org, department, name, position, gender, id_number, phone, email, education, created_at, created_on) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                            )
+                            .bind(org.0)
+                            .bind(m.department.map(|d| d.0))
+                            .bind(m.name.expose())
+                            .bind(&m.position)
+                            .bind(m.gender.as_zh())
+                            .bind(m.id_number.expose())
+                            .bind(m.phone.expose())
+                            .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
+                            .bind(m.education.map(|e| e.as_zh()))
+                            .bind(micros(at))
+                            .bind(day_of(at))
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(|e| on_unique(e, taken))?;
+                            ids.push(MemberId(id));
+                        }
+                        ImportOp::Update(id, m) => {
+                            let r = sqlx::query(
+                                "UPDATE members SET department = $1, name = $2, position = $3, gender = $4, id_number = $5, phone = $6, \
+                                 email = $7, education = $8 WHERE id = $9 AND org = $10 AND deleted_at IS NULL",
+                            )
+                            .bind(m.department.map(|d| d.0))
+                            .bind(m.name.expose())
+                            .bind(&m.position)
+                            .bind(m.gender.as_zh())
+                            .bind(m.id_number.expose())
+                            .bind(m.phone.expose())
+                            .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
+                            .bind(m.education.map(|e| e.as_zh()))
+                            .bind(id.0)
+                            .bind(org.0)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(|e| on_unique(e, taken))?;
+                            if r.rows_affected() == 0 {
+                                return Err(ErrorCode::MemberNotFound.into());
+                            }
+                            ids.push(*id);
+                        }
+                    }
+                }
+                tx.commit().await.map_err(db)?;
+                Ok(ids)
             }
 
             async fn bind(&self, b: Binding) -> Result<Binding> {

@@ -7,7 +7,12 @@
 //! Phones and ID numbers are unique across the whole system.
 
 mod department;
+mod import;
 mod member;
 
 pub use department::{Department, DepartmentDeletion, DepartmentName, DeptId, NO_DEPARTMENT};
+pub use import::{
+    Cell, ImportMode, ImportOp, ImportPlan, ImportReport, ImportRow, RowError, RowOutcome,
+    RowReport, TEMPLATE_COLUMNS, TEMPLATE_SHEET, plan_import, suggest_department,
+};
 pub use member::{MAX_POSITION_CHARS, Member, MemberForm, MemberId, NewMember};

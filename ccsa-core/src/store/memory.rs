@@ -5,9 +5,9 @@ use crate::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, User
 use crate::binding::{AppUserId, Binding};
 use crate::clock::china_offset;
 use crate::directory::{
-    Department, DepartmentDeletion, DepartmentName, DeptId, Member, MemberId, NewMember,
+    Department, DepartmentDeletion, DepartmentName, DeptId, ImportOp, Member, MemberId, NewMember,
 };
-use crate::identity::Phone;
+use crate::identity::{IdNumber, Phone};
 use crate::quiz::{
     BankOwner, DailyDraw, NewQuestion, Question, QuestionId, ReviewCard, ReviewChange,
 };
@@ -461,6 +461,106 @@ impl Store for MemoryStore {
             .filter(|r| r.deleted_at.is_none() && r.member.org == org)
             .map(|r| r.member.clone())
             .collect())
+    }
+
+    async fn members_matching(
+        &self,
+        phones: &[Phone],
+        id_numbers: &[IdNumber],
+    ) -> Result<Vec<Member>> {
+        let s = self.state.lock();
+        let mut ids: Vec<MemberId> = phones
+            .iter()
+            .filter_map(|p| s.phone_index.get(p.expose()))
+            .chain(id_numbers.iter().filter_map(|i| s.id_index.get(i.expose())))
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids
+            .iter()
+            .filter_map(|id| s.members.get(id))
+            .map(|r| r.member.clone())
+            .collect())
+    }
+
+    async fn apply_import(
+        &self,
+        org: OrgId,
+        ops: Vec<ImportOp>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<MemberId>> {
+        let mut s = self.state.lock();
+        if !s.orgs.contains_key(&org) {
+            return Err(ErrorCode::OrgNotFound.into());
+        }
+        // Check everything against the indexes as they will be, then write.
+        let mut phones = s.phone_index.clone();
+        let mut idnos = s.id_index.clone();
+        let mut next = s.next_id;
+        let mut ids = Vec::with_capacity(ops.len());
+        for op in &ops {
+            let (id, m) = match op {
+                ImportOp::Create(m) => {
+                    next += 1;
+                    (MemberId(next), m)
+                }
+                ImportOp::Update(id, m) => {
+                    let old = s
+                        .active_member(org, *id)
+                        .ok_or(ErrorCode::MemberNotFound)?
+                        .member
+                        .details
+                        .clone();
+                    if phones.get(old.phone.expose()) == Some(id) {
+                        phones.remove(old.phone.expose());
+                    }
+                    if idnos.get(old.id_number.expose()) == Some(id) {
+                        idnos.remove(old.id_number.expose());
+                    }
+                    (*id, m)
+                }
+            };
+            s.check_department(org, m.department)?;
+            if phones
+                .insert(m.phone.expose().to_string(), id)
+                .is_some_and(|o| o != id)
+            {
+                return Err(ErrorCode::PhoneTaken.into());
+            }
+            if idnos
+                .insert(m.id_number.expose().to_string(), id)
+                .is_some_and(|o| o != id)
+            {
+                return Err(ErrorCode::IdNumberTaken.into());
+            }
+            ids.push(id);
+        }
+        s.phone_index = phones;
+        s.id_index = idnos;
+        s.next_id = next;
+        for (op, id) in ops.into_iter().zip(&ids) {
+            match op {
+                ImportOp::Create(m) => {
+                    s.members.insert(
+                        *id,
+                        MemberRow {
+                            member: Member {
+                                id: *id,
+                                org,
+                                details: m,
+                                created_at: at,
+                            },
+                            deleted_at: None,
+                        },
+                    );
+                }
+                ImportOp::Update(_, m) => {
+                    s.members.get_mut(id).expect("checked above").member.details = m;
+                }
+            }
+        }
+        Ok(ids)
     }
 
     async fn bind(&self, binding: Binding) -> Result<Binding> {

@@ -43,9 +43,9 @@ use crate::Result;
 use crate::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, Username};
 use crate::binding::{AppUserId, Binding};
 use crate::directory::{
-    Department, DepartmentDeletion, DepartmentName, DeptId, Member, MemberId, NewMember,
+    Department, DepartmentDeletion, DepartmentName, DeptId, ImportOp, Member, MemberId, NewMember,
 };
-use crate::identity::Phone;
+use crate::identity::{IdNumber, Phone};
 use crate::quiz::{BankOwner, DailyDraw, NewQuestion, Question, QuestionId, ReviewCard};
 use crate::ranking::{LeaderboardEntry, OrgActivity, Period, Scope, Standing, rank_standings};
 use crate::registry::{NewOrg, Org, OrgContacts, OrgId};
@@ -166,6 +166,24 @@ pub trait Store: Send + Sync {
     async fn member_by_phone(&self, phone: &Phone) -> Result<Option<Member>>;
     /// The org's active members, by id.
     async fn members(&self, org: OrgId) -> Result<Vec<Member>>;
+
+    /// Active members, in any org, whose phone or ID number is in the lists
+    /// (one query; used to check an import file against everyone).
+    async fn members_matching(
+        &self,
+        phones: &[Phone],
+        id_numbers: &[IdNumber],
+    ) -> Result<Vec<Member>>;
+    /// Applies an import's writes to one org in **one transaction**: all of
+    /// them, or none (the error of the first that failed) — an interrupted
+    /// or refused import leaves the store as it was. Returns the member id
+    /// of each op, in order.
+    async fn apply_import(
+        &self,
+        org: OrgId,
+        ops: Vec<ImportOp>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<MemberId>>;
 
     // ---- binding --------------------------------------------------------------
 
