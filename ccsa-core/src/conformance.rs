@@ -119,7 +119,7 @@ fn tf_question(i: usize, owner: BankOwner) -> NewQuestion {
     NewQuestion::true_false(
         owner,
         &format!("判断题样例 第{}号：安全生产责任重于泰山。", i + 1),
-        i % 2 == 0,
+        i.is_multiple_of(2),
         cats[i % cats.len()],
     )
     .validate()

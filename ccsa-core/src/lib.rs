@@ -65,6 +65,8 @@ pub mod registry;
 pub mod sample;
 pub mod scoring;
 pub mod service;
+#[cfg(feature = "spreadsheet")]
+pub mod spreadsheet;
 pub mod store;
 
 pub use error::{Detail, Error, ErrorCode, Field, FieldError, Result};

@@ -48,7 +48,7 @@ pub fn person(i: u64) -> SamplePerson {
     let surname = SURNAMES[(i % SURNAMES.len() as u64) as usize];
     let g1 = GIVEN[((i / 20) % GIVEN.len() as u64) as usize];
     let g2 = GIVEN[((i / 480) % GIVEN.len() as u64) as usize];
-    let name = if i % 3 == 0 {
+    let name = if i.is_multiple_of(3) {
         format!("{surname}{g1}")
     } else {
         format!("{surname}{g1}{g2}")

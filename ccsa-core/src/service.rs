@@ -215,13 +215,13 @@ impl Ccsa {
         };
         let valid = form.validate()?;
         let org = org.ok_or(ErrorCode::OrgNotListed)?;
-        if let Some(code) = &org.credit_code {
-            if valid.credit_code.as_ref() != Some(code) {
-                return Err(Error::invalid_info(vec![FieldError::new(
-                    Field::CreditCode,
-                    ErrorCode::CreditCodeInvalid,
-                )]));
-            }
+        if let Some(code) = &org.credit_code
+            && valid.credit_code.as_ref() != Some(code)
+        {
+            return Err(Error::invalid_info(vec![FieldError::new(
+                Field::CreditCode,
+                ErrorCode::CreditCodeInvalid,
+            )]));
         }
         // Cheap early answer; the compare-and-set below is what guarantees it.
         if self.store.admin_seat(org.id).await?.is_some() {
@@ -472,6 +472,32 @@ impl Ccsa {
         Ok(report)
     }
 
+    /// The import template for the admin's org (导入模板): the notice's
+    /// columns, text-formatted ID and phone columns, and drop-downs filled
+    /// with the org's current departments. Returns `.xlsx` bytes.
+    #[cfg(feature = "spreadsheet")]
+    pub async fn import_template(&self, ctx: &AdminContext) -> Result<Vec<u8>> {
+        let departments = self.store.departments(ctx.org).await?;
+        let names: Vec<&str> = departments.iter().map(|d| d.name.as_str()).collect();
+        crate::spreadsheet::template_xlsx(&names)
+    }
+
+    /// Imports a member file (`.xlsx`, `.xls`, `.ods`, or UTF-8 `.csv`,
+    /// judged by `file_name`): [`crate::spreadsheet::read_member_rows`] then
+    /// [`Ccsa::import_rows`].
+    #[cfg(feature = "spreadsheet")]
+    pub async fn import_file(
+        &self,
+        ctx: &AdminContext,
+        bytes: &[u8],
+        file_name: &str,
+        mode: ImportMode,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportReport> {
+        let rows = crate::spreadsheet::read_member_rows(bytes, file_name)?;
+        self.import_rows(ctx, &rows, mode, progress).await
+    }
+
     /// The org's members.
     pub async fn members(&self, ctx: &AdminContext) -> Result<Vec<Member>> {
         self.store.members(ctx.org).await
@@ -569,10 +595,10 @@ impl Ccsa {
     /// The whole bank by id, cached per bank revision.
     async fn bank(&self) -> Result<(u64, Arc<HashMap<QuestionId, Question>>)> {
         let rev = self.store.bank_revision().await?;
-        if let Some(c) = self.bank.lock().as_ref() {
-            if c.revision == rev {
-                return Ok((rev, c.questions.clone()));
-            }
+        if let Some(c) = self.bank.lock().as_ref()
+            && c.revision == rev
+        {
+            return Ok((rev, c.questions.clone()));
         }
         let questions: Arc<HashMap<QuestionId, Question>> = Arc::new(
             self.store

@@ -296,8 +296,13 @@ pub fn plan_import(
                 },
                 other_row: other,
             };
-        let form = r.to_form();
         let id_as_number = matches!(r.id_number, Cell::Number(_));
+        let mut form = r.to_form();
+        if id_as_number {
+            // A float has lost the last digits: judge nothing by them (not
+            // even the gender they encode); the row fails on this column.
+            form.id_number.clear();
+        }
         let validated = form.validate(today, departments);
         let member = match validated {
             Ok(m) if !id_as_number => Some(m),
@@ -368,15 +373,15 @@ pub fn plan_import(
                 )),
                 _ => {}
             }
-            if let Some(p) = by_phone.get(m.phone.expose()) {
-                if same_id.is_none_or(|s| s.id != p.id) {
-                    errors.push(err(
-                        Field::Phone.title_zh(),
-                        ErrorCode::PhoneTaken,
-                        None,
-                        None,
-                    ));
-                }
+            if let Some(p) = by_phone.get(m.phone.expose())
+                && same_id.is_none_or(|s| s.id != p.id)
+            {
+                errors.push(err(
+                    Field::Phone.title_zh(),
+                    ErrorCode::PhoneTaken,
+                    None,
+                    None,
+                ));
             }
             if errors.is_empty() {
                 match same_id {

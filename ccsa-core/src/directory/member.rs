@@ -107,10 +107,10 @@ impl MemberForm {
         } else {
             match Gender::parse(&self.gender) {
                 Ok(g) => {
-                    if let Some(id) = &id_number {
-                        if id.gender() != g {
-                            errs.push(FieldError::new(Field::Gender, ErrorCode::GenderMismatch));
-                        }
+                    if let Some(id) = &id_number
+                        && id.gender() != g
+                    {
+                        errs.push(FieldError::new(Field::Gender, ErrorCode::GenderMismatch));
                     }
                     Some(g)
                 }

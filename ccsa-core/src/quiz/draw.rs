@@ -326,7 +326,7 @@ pub fn draw(
                 progress = true;
             }
             k += 1;
-            if k % ncat == 0 {
+            if k.is_multiple_of(ncat) {
                 if !progress {
                     break;
                 }

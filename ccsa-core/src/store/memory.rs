@@ -787,10 +787,11 @@ impl Store for MemoryStore {
         for row in s.members.values() {
             let created = day_of(row.member.created_at);
             let alive_at_end = row.deleted_at.is_none_or(|d| day_of(d) > to);
-            if created <= to && alive_at_end {
-                if let Some(a) = by_org.get_mut(&row.member.org) {
-                    a.registered += 1;
-                }
+            if created <= to
+                && alive_at_end
+                && let Some(a) = by_org.get_mut(&row.member.org)
+            {
+                a.registered += 1;
             }
         }
         let mut seen: HashSet<MemberId> = HashSet::new();

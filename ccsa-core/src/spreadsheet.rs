@@ -1,0 +1,364 @@
+//! Spreadsheets (导入模板): the member import template, and reading member
+//! files. Bytes in, bytes out: the caller reads and writes files.
+//!
+//! ```
+//! use ccsa_core::spreadsheet::{read_member_rows, template_xlsx};
+//!
+//! let template = template_xlsx(&["生产部", "一车间"])?;
+//! let rows = read_member_rows(&template, "模板.xlsx")?;
+//! assert!(rows.is_empty()); // the template itself has no data rows
+//! # Ok::<(), ccsa_core::Error>(())
+//! ```
+
+use crate::directory::{Cell, ImportRow, TEMPLATE_COLUMNS, TEMPLATE_SHEET};
+use crate::identity::{Education, fold_width};
+use crate::{Error, ErrorCode, Result};
+use calamine::{Data, Reader};
+use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Formula, Workbook};
+use std::io::Cursor;
+
+/// Rows of the template sheet prepared with drop-downs and text format.
+pub const TEMPLATE_ROWS: u32 = 10_000;
+
+/// The four example rows of the notice (附件2), shown on the instructions sheet.
+pub const NOTICE_EXAMPLES: [[&str; 9]; 4] = [
+    [
+        "1",
+        "张三",
+        "生产部",
+        "主任",
+        "男",
+        "123456789123456789",
+        "12345678901",
+        "",
+        "本科",
+    ],
+    [
+        "2",
+        "李四",
+        "技术部",
+        "主管",
+        "女",
+        "123456789123456780",
+        "12345678902",
+        "",
+        "专科",
+    ],
+    [
+        "3",
+        "王五",
+        "一车间",
+        "操作工",
+        "男",
+        "123456789123456781",
+        "12345678903",
+        "",
+        "高中",
+    ],
+    [
+        "4",
+        "赵六",
+        "二车间",
+        "技术员",
+        "女",
+        "123456789123456782",
+        "12345678904",
+        "",
+        "初中",
+    ],
+];
+
+fn xlsx_err(_: rust_xlsxwriter::XlsxError) -> Error {
+    Error::storage("spreadsheet writer error")
+}
+
+/// The import template for one org: sheet 企业用户导入模板 with exactly the
+/// notice's columns; 用户身份证号 and 用户手机号 formatted as text so Excel
+/// cannot turn 18 digits into a float; drop-down lists for 用户性别, 学历
+/// and 部门名称 (the org's current departments, from a hidden sheet); and a
+/// second sheet, 填写说明, with instructions in Chinese and the notice's
+/// four example rows.
+pub fn template_xlsx(departments: &[&str]) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_border(FormatBorder::Thin)
+        .set_background_color("#DDEBF7");
+    let text = Format::new().set_num_format_index(49); // built-in "@": text
+    {
+        let ws = wb
+            .add_worksheet()
+            .set_name(TEMPLATE_SHEET)
+            .map_err(xlsx_err)?;
+        let widths = [6.0, 12.0, 16.0, 12.0, 10.0, 22.0, 15.0, 22.0, 12.0];
+        for (c, title) in TEMPLATE_COLUMNS.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *title, &header)
+                .map_err(xlsx_err)?;
+            ws.set_column_width(c as u16, widths[c]).map_err(xlsx_err)?;
+        }
+        for c in [5u16, 6] {
+            ws.set_column_format(c, &text).map_err(xlsx_err)?;
+        }
+        let gender = DataValidation::new()
+            .allow_list_strings(&["男", "女"])
+            .map_err(xlsx_err)?;
+        ws.add_data_validation(1, 4, TEMPLATE_ROWS, 4, &gender)
+            .map_err(xlsx_err)?;
+        let levels: Vec<&str> = Education::ALL.iter().map(|e| e.as_zh()).collect();
+        let education = DataValidation::new()
+            .allow_list_strings(&levels)
+            .map_err(xlsx_err)?;
+        ws.add_data_validation(1, 8, TEMPLATE_ROWS, 8, &education)
+            .map_err(xlsx_err)?;
+        if !departments.is_empty() {
+            let list = DataValidation::new()
+                .allow_list_formula(Formula::new(format!("=部门!$A$1:$A${}", departments.len())));
+            ws.add_data_validation(1, 2, TEMPLATE_ROWS, 2, &list)
+                .map_err(xlsx_err)?;
+        }
+        ws.set_freeze_panes(1, 0).map_err(xlsx_err)?;
+    }
+    {
+        let ws = wb.add_worksheet().set_name("填写说明").map_err(xlsx_err)?;
+        let lines = [
+            "企业用户导入模板填写说明",
+            "1. 请先在“系统管理→部门管理”中建好全部部门；“部门名称”须与系统中的部门名称完全一致（可从下拉列表选择），不填表示无部门人员。",
+            "2. “用户身份证号”“用户手机号”两列已设为文本格式，请勿改为数字格式，否则18位身份证号会被Excel改成科学计数法或末尾变为000。",
+            "3. 用户性别填写“男”或“女”，须与身份证号一致；不填时按身份证号自动识别。",
+            "4. 学历从下拉列表中选择：博士、硕士、本科、专科(大专)、高中、中专、初中、小学及以下、其他。",
+            "5. 用户邮箱、学历、职位可不填；同一手机号、身份证号在文件中只能出现一次。",
+            "6. 已在本单位的人员（身份证号相同）再次导入时，将按文件内容更新其信息。",
+            "示例（请在“企业用户导入模板”工作表中填写，本页示例不会被导入）：",
+        ];
+        for (r, l) in lines.iter().enumerate() {
+            ws.write_string(r as u32, 0, *l).map_err(xlsx_err)?;
+        }
+        let top = lines.len() as u32 + 1;
+        for (c, title) in TEMPLATE_COLUMNS.iter().enumerate() {
+            ws.write_string_with_format(top, c as u16, *title, &header)
+                .map_err(xlsx_err)?;
+        }
+        for (r, row) in NOTICE_EXAMPLES.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                ws.write_string(top + 1 + r as u32, c as u16, *v)
+                    .map_err(xlsx_err)?;
+            }
+        }
+        ws.set_column_width(0, 12.0).map_err(xlsx_err)?;
+    }
+    if !departments.is_empty() {
+        let ws = wb.add_worksheet().set_name("部门").map_err(xlsx_err)?;
+        for (r, d) in departments.iter().enumerate() {
+            ws.write_string(r as u32, 0, *d).map_err(xlsx_err)?;
+        }
+        ws.set_hidden(true);
+    }
+    wb.save_to_buffer().map_err(xlsx_err)
+}
+
+/// A table of cells with the sheet row number of its first row.
+struct Grid {
+    first_row: u32,
+    rows: Vec<Vec<Cell>>,
+}
+
+fn cell_of(d: &Data) -> Cell {
+    match d {
+        Data::Empty => Cell::Empty,
+        Data::String(s) => Cell::Text(s.clone()),
+        Data::Float(f) => Cell::Number(*f),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Bool(b) => Cell::Text(if *b { "TRUE" } else { "FALSE" }.to_string()),
+        Data::DateTime(dt) => Cell::Text(
+            dt.as_datetime()
+                .map(|t| t.format("%Y-%m-%d").to_string())
+                .unwrap_or_else(|| dt.as_f64().to_string()),
+        ),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Text(format!("#{e:?}")),
+    }
+}
+
+fn title_key(s: &str) -> String {
+    fold_width(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// Parses UTF-8 CSV (RFC 4180 quoting; a BOM is skipped).
+fn parse_csv(bytes: &[u8]) -> Result<Vec<Vec<Cell>>> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Error::new(ErrorCode::FileUnreadable).with_note("CSV 文件不是 UTF-8 编码"))?;
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut rows = Vec::new();
+    let mut row: Vec<Cell> = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    let push_field = |row: &mut Vec<Cell>, field: &mut String| {
+        let f = std::mem::take(field);
+        row.push(if f.is_empty() {
+            Cell::Empty
+        } else {
+            Cell::Text(f)
+        });
+    };
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => push_field(&mut row, &mut field),
+            (false, '\r') => {}
+            (false, '\n') => {
+                push_field(&mut row, &mut field);
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if quoted {
+        return Err(Error::new(ErrorCode::FileUnreadable).with_note("CSV 引号未闭合"));
+    }
+    if !field.is_empty() || !row.is_empty() {
+        push_field(&mut row, &mut field);
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+fn grids(bytes: &[u8], file_name: &str) -> Result<Vec<(String, Grid)>> {
+    if file_name.to_ascii_lowercase().ends_with(".csv") {
+        return Ok(vec![(
+            "csv".into(),
+            Grid {
+                first_row: 1,
+                rows: parse_csv(bytes)?,
+            },
+        )]);
+    }
+    let unreadable = |_| Error::new(ErrorCode::FileUnreadable);
+    let mut book =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(unreadable)?;
+    let mut names = book.sheet_names();
+    // The template's own sheet first, then the others in order.
+    names.sort_by_key(|n| n.trim() != TEMPLATE_SHEET);
+    let mut out = Vec::new();
+    for name in names {
+        let range = book.worksheet_range(&name).map_err(unreadable)?;
+        let first_row = range.start().map_or(1, |(r, _)| r + 1);
+        let first_col = range.start().map_or(0, |(_, c)| c) as usize;
+        let rows = range
+            .rows()
+            .map(|r| {
+                let mut v = vec![Cell::Empty; first_col];
+                v.extend(r.iter().map(cell_of));
+                v
+            })
+            .collect();
+        out.push((name, Grid { first_row, rows }));
+    }
+    Ok(out)
+}
+
+/// Reads the data rows of a member file (xlsx, xls, ods, or UTF-8 CSV when
+/// `file_name` ends in `.csv`). The header row is found by its titles in
+/// the first 30 rows of the template sheet (or, failing that, of any sheet):
+/// surrounding spaces and full-width characters are tolerated and 序号 may
+/// be missing; a missing required column is one `COLUMN_MISSING` error
+/// naming it. Blank rows are skipped; each row keeps its sheet row number.
+pub fn read_member_rows(bytes: &[u8], file_name: &str) -> Result<Vec<ImportRow>> {
+    let sheets = grids(bytes, file_name)?;
+    let required = &TEMPLATE_COLUMNS[1..];
+    let mut best_missing: Option<Vec<&str>> = None;
+    for (_, grid) in &sheets {
+        for (hi, header) in grid.rows.iter().take(30).enumerate() {
+            let keys: Vec<String> = header.iter().map(|c| title_key(&c.as_text())).collect();
+            let col = |t: &str| keys.iter().position(|k| k == t);
+            let found: Vec<Option<usize>> = required.iter().map(|t| col(t)).collect();
+            let hits = found.iter().filter(|f| f.is_some()).count();
+            if hits == 0 {
+                continue;
+            }
+            if hits < required.len() {
+                let missing: Vec<&str> = required
+                    .iter()
+                    .zip(&found)
+                    .filter(|(_, f)| f.is_none())
+                    .map(|(t, _)| *t)
+                    .collect();
+                if hits >= 3
+                    && best_missing
+                        .as_ref()
+                        .is_none_or(|b| missing.len() < b.len())
+                {
+                    best_missing = Some(missing);
+                }
+                continue;
+            }
+            let idx: Vec<usize> = found.into_iter().map(|f| f.expect("all found")).collect();
+            let get = |r: &[Cell], i: usize| r.get(idx[i]).cloned().unwrap_or_default();
+            let rows = grid.rows[hi + 1..]
+                .iter()
+                .enumerate()
+                .map(|(k, r)| ImportRow {
+                    row: grid.first_row + (hi + 1 + k) as u32,
+                    name: get(r, 0),
+                    department: get(r, 1),
+                    position: get(r, 2),
+                    gender: get(r, 3),
+                    id_number: get(r, 4),
+                    phone: get(r, 5),
+                    email: get(r, 6),
+                    education: get(r, 7),
+                })
+                .filter(|r| !r.is_blank())
+                .collect();
+            return Ok(rows);
+        }
+    }
+    Err(match best_missing {
+        Some(m) => {
+            Error::new(ErrorCode::ColumnMissing).with_note(format!("缺少：{}", m.join("、")))
+        }
+        None => Error::new(ErrorCode::ColumnMissing)
+            .with_note(format!("未找到表头：{}", required.join("、"))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_bom() {
+        let rows = parse_csv("\u{FEFF}a,\"b,\"\"c\"\"\",\r\n1,,3\n\"x\ny\"".as_bytes()).unwrap();
+        assert_eq!(
+            rows[0],
+            vec![
+                Cell::Text("a".into()),
+                Cell::Text("b,\"c\"".into()),
+                Cell::Empty
+            ]
+        );
+        assert_eq!(
+            rows[1],
+            vec![Cell::Text("1".into()), Cell::Empty, Cell::Text("3".into())]
+        );
+        assert_eq!(rows[2], vec![Cell::Text("x\ny".into())]);
+        assert_eq!(
+            parse_csv(b"\"open").unwrap_err().code(),
+            ErrorCode::FileUnreadable
+        );
+        assert_eq!(
+            parse_csv(&[0xff, 0xfe, 0x00]).unwrap_err().code(),
+            ErrorCode::FileUnreadable
+        );
+    }
+}

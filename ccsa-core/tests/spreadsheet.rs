@@ -1,0 +1,341 @@
+//! The import template and member files, written by other writers and read back.
+
+use calamine::Reader;
+use ccsa_core::clock::ManualClock;
+use ccsa_core::directory::{Cell, ImportMode, RowOutcome, TEMPLATE_COLUMNS, TEMPLATE_SHEET};
+use ccsa_core::scoring::Campaign;
+use ccsa_core::spreadsheet::{read_member_rows, template_xlsx};
+use ccsa_core::store::{MemoryStore, Store};
+use ccsa_core::{Ccsa, ErrorCode, sample};
+use proptest::prelude::*;
+use rust_xlsxwriter::{Format, Workbook};
+use std::sync::Arc;
+
+fn block<T>(f: impl std::future::Future<Output = T>) -> T {
+    futures::executor::block_on(f)
+}
+
+/// A member file written by rust_xlsxwriter: optional title rows above the
+/// header (merged), optional extra sheet first, IDs as text or as numbers.
+fn member_file(
+    rows: &[Vec<String>],
+    title_rows: bool,
+    extra_sheet: bool,
+    ids_as_numbers: bool,
+) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    if extra_sheet {
+        let ws = wb.add_worksheet().set_name("说明").unwrap();
+        ws.write_string(0, 0, "这一页不是人员数据").unwrap();
+    }
+    let ws = wb.add_worksheet().set_name(TEMPLATE_SHEET).unwrap();
+    let mut top = 0u32;
+    if title_rows {
+        ws.merge_range(0, 0, 0, 8, "某某化工有限公司人员名单", &Format::new())
+            .unwrap();
+        top = 2;
+    }
+    for (c, t) in TEMPLATE_COLUMNS.iter().enumerate() {
+        ws.write_string(top, c as u16, format!(" {t} ")).unwrap();
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let r = top + 1 + r as u32;
+            if c == 5 && ids_as_numbers {
+                ws.write_number(r, c as u16, v.parse::<f64>().unwrap_or(0.0))
+                    .unwrap();
+            } else if !v.is_empty() {
+                ws.write_string(r, c as u16, v).unwrap();
+            }
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+fn sample_rows(n: u64, dept: &str) -> Vec<Vec<String>> {
+    (0..n)
+        .map(|i| {
+            let f = sample::member_form(5000 + i, dept);
+            vec![
+                (i + 1).to_string(),
+                f.name,
+                f.department,
+                f.position,
+                f.gender,
+                f.id_number,
+                f.phone,
+                f.email,
+                f.education,
+            ]
+        })
+        .collect()
+}
+
+#[test]
+fn template_has_the_notice_columns_instructions_and_examples() {
+    let bytes = template_xlsx(&["生产部", "技术部"]).unwrap();
+    let mut book =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names[0], TEMPLATE_SHEET);
+    assert!(names.contains(&"填写说明".to_string()));
+    let sheet = book.worksheet_range(TEMPLATE_SHEET).unwrap();
+    let header: Vec<String> = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(header, TEMPLATE_COLUMNS.map(String::from).to_vec());
+    assert_eq!(sheet.height(), 1, "no example rows on the template sheet");
+    let help = book.worksheet_range("填写说明").unwrap();
+    let text: Vec<String> = help
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    for name in ["张三", "李四", "王五", "赵六"] {
+        assert!(
+            text.iter().any(|t| t == name),
+            "{name} is on the instructions sheet"
+        );
+    }
+    // Text format ("@", built-in number format 49) is the style of the ID and
+    // phone columns (F and G), and drop-downs are attached to the sheet.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    let read = |zip: &mut zip::ZipArchive<std::io::Cursor<Vec<u8>>>, name: &str| {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut s).unwrap();
+        s
+    };
+    let sheet_xml = read(&mut zip, "xl/worksheets/sheet1.xml");
+    let styles = read(&mut zip, "xl/styles.xml");
+    let style_of = |col: u32| -> usize {
+        let tag = sheet_xml
+            .split("<col ")
+            .find(|c| c.contains(&format!("min=\"{col}\"")))
+            .expect("column definition");
+        tag.split("style=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let xfs: Vec<&str> = styles
+        .split("<cellXfs")
+        .nth(1)
+        .unwrap()
+        .split("<xf ")
+        .skip(1)
+        .collect();
+    for col in [6, 7] {
+        assert!(
+            xfs[style_of(col)].contains("numFmtId=\"49\""),
+            "column {col} is text-formatted"
+        );
+    }
+    assert!(
+        sheet_xml.contains("<dataValidations count=\"3\""),
+        "drop-downs for 部门名称, 用户性别, 学历"
+    );
+    assert!(
+        read_member_rows(&bytes, "template.xlsx")
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn rows_are_found_below_titles_after_other_sheets() {
+    let rows = sample_rows(3, "");
+    let bytes = member_file(&rows, true, true, false);
+    let got = read_member_rows(&bytes, "名单.xlsx").unwrap();
+    assert_eq!(got.len(), 3);
+    assert_eq!(got[0].row, 4, "sheet row numbers as the admin sees them");
+    assert_eq!(got[0].name, Cell::Text(rows[0][1].clone()));
+    assert_eq!(got[2].id_number, Cell::Text(rows[2][5].clone()));
+}
+
+#[test]
+fn ids_stored_as_numbers_get_their_own_code() {
+    let rows = sample_rows(2, "");
+    let bytes = member_file(&rows, false, false, true);
+    let got = read_member_rows(&bytes, "x.xlsx").unwrap();
+    assert!(matches!(got[0].id_number, Cell::Number(_)));
+    let clock = Arc::new(ManualClock::at_rfc3339("2020-03-24T02:00:00Z"));
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let ccsa = Ccsa::new(store, clock, Campaign::notice_2020(1)).unwrap();
+    let ctx = admin(&ccsa);
+    let report = block(ccsa.import_rows(&ctx, &got, ImportMode::DryRun, &mut |_, _| {})).unwrap();
+    let errs: Vec<_> = report
+        .errors()
+        .map(|e| (e.code, e.column.clone()))
+        .collect();
+    assert!(
+        report
+            .errors()
+            .all(|e| e.code == ErrorCode::IdNumberExcelMangled && e.column == "用户身份证号"),
+        "{errs:?}"
+    );
+    assert_eq!(report.count(RowOutcome::Failed), 2);
+}
+
+fn admin(ccsa: &Ccsa) -> ccsa_core::admin::AdminContext {
+    block(async {
+        ccsa.list_notice_bureaus().await.unwrap();
+        let form = ccsa_core::admin::AdminRegistration {
+            org_name: "神木市应急管理局".into(),
+            real_name: "王五".into(),
+            phone: "13800138000".into(),
+            username: "shenmu".into(),
+            password: "shenmu2020".into(),
+            ..Default::default()
+        };
+        ccsa.register_admin(&form).await.unwrap();
+        let (_, ctx) = ccsa.login("shenmu", "shenmu2020").await.unwrap();
+        ccsa.create_department(&ctx, "生产部").await.unwrap();
+        ctx
+    })
+}
+
+#[test]
+fn csv_files_import_too() {
+    let mut csv = String::from(
+        "\u{FEFF}用户姓名,部门名称,职位,用户性别,用户身份证号,用户手机号,用户邮箱,学历\r\n",
+    );
+    for r in sample_rows(3, "生产部") {
+        csv.push_str(&r[1..].join(","));
+        csv.push_str("\r\n");
+    }
+    csv.push_str(",,,,,,,\r\n"); // blank row: skipped
+    let rows = read_member_rows(csv.as_bytes(), "members.csv").unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0].row, 2);
+    let clock = Arc::new(ManualClock::at_rfc3339("2020-03-24T02:00:00Z"));
+    let ccsa = Ccsa::new(
+        Arc::new(MemoryStore::new()),
+        clock,
+        Campaign::notice_2020(1),
+    )
+    .unwrap();
+    let ctx = admin(&ccsa);
+    let report =
+        block(ccsa.import_rows(&ctx, &rows, ImportMode::AllOrNothing, &mut |_, _| {})).unwrap();
+    assert!(report.written);
+    assert_eq!(report.count(RowOutcome::Created), 3);
+}
+
+#[test]
+fn missing_columns_and_bad_files_are_clear_errors() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, t) in [
+        "用户姓名",
+        "部门名称",
+        "职位",
+        "用户性别",
+        "用户身份证号",
+        "用户邮箱",
+        "学历",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *t).unwrap();
+    }
+    let e = read_member_rows(&wb.save_to_buffer().unwrap(), "x.xlsx").unwrap_err();
+    assert_eq!(e.code(), ErrorCode::ColumnMissing);
+    assert!(e.to_string().contains("用户手机号"), "{e}");
+    let e = read_member_rows(b"%PDF-1.4 this is not a spreadsheet", "renamed.xlsx").unwrap_err();
+    assert_eq!(e.code(), ErrorCode::FileUnreadable);
+}
+
+#[test]
+fn ten_thousand_rows() {
+    let rows = sample_rows(10_000, "生产部");
+    let bytes = member_file(&rows, false, false, false);
+    let got = read_member_rows(&bytes, "big.xlsx").unwrap();
+    assert_eq!(got.len(), 10_000);
+    let clock = Arc::new(ManualClock::at_rfc3339("2020-03-24T02:00:00Z"));
+    let ccsa = Ccsa::new(
+        Arc::new(MemoryStore::new()),
+        clock,
+        Campaign::notice_2020(1),
+    )
+    .unwrap();
+    let ctx = admin(&ccsa);
+    let mut progress = Vec::new();
+    let report = block(
+        ccsa.import_rows(&ctx, &got, ImportMode::ValidRows, &mut |r, w| {
+            progress.push((r, w))
+        }),
+    )
+    .unwrap();
+    assert_eq!(report.count(RowOutcome::Created), 10_000);
+    assert_eq!(progress.last(), Some(&(10_000, 10_000)));
+    assert_eq!(block(ccsa.members(&ctx)).unwrap().len(), 10_000);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = read_member_rows(&bytes, "x.xlsx");
+        let _ = read_member_rows(&bytes, "x.xls");
+        let _ = read_member_rows(&bytes, "x.csv");
+    }
+
+    #[test]
+    fn valid_members_round_trip_through_a_file(start in 0u64..1_000_000, n in 1usize..20) {
+        let rows: Vec<Vec<String>> = (0..n as u64).map(|i| {
+            let f = sample::member_form(start + i, "生产部");
+            vec![(i + 1).to_string(), f.name, f.department, f.position, f.gender, f.id_number, f.phone, f.email, f.education]
+        }).collect();
+        let got = read_member_rows(&member_file(&rows, false, false, false), "x.xlsx").unwrap();
+        prop_assert_eq!(got.len(), n);
+        for (g, r) in got.iter().zip(&rows) {
+            let form = g.to_form();
+            prop_assert_eq!(&form.name, &r[1]);
+            prop_assert_eq!(&form.id_number, &r[5]);
+            prop_assert_eq!(&form.phone, &r[6]);
+            prop_assert_eq!(&form.education, &r[8]);
+        }
+    }
+}
+
+#[test]
+fn the_facade_serves_the_template_and_imports_files() {
+    let clock = Arc::new(ManualClock::at_rfc3339("2020-03-24T02:00:00Z"));
+    let ccsa = Ccsa::new(
+        Arc::new(MemoryStore::new()),
+        clock,
+        Campaign::notice_2020(1),
+    )
+    .unwrap();
+    let ctx = admin(&ccsa);
+    let template = block(ccsa.import_template(&ctx)).unwrap();
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(template)).unwrap();
+    let depts = book.worksheet_range("部门").unwrap();
+    assert_eq!(depts.get((0, 0)).unwrap().to_string(), "生产部");
+    let mut rows = sample_rows(2, "生产部");
+    rows[1][2] = "生产不".into();
+    let file = member_file(&rows, false, false, false);
+    let report = block(ccsa.import_file(
+        &ctx,
+        &file,
+        "名单.xlsx",
+        ImportMode::ValidRows,
+        &mut |_, _| {},
+    ))
+    .unwrap();
+    assert_eq!(report.count(RowOutcome::Created), 1);
+    let e = report.errors().next().unwrap();
+    assert_eq!(
+        (e.row, e.column.as_str(), e.code),
+        (3, "部门名称", ErrorCode::DepartmentNotFound)
+    );
+    assert!(e.message.contains("生产部"), "did-you-mean: {}", e.message);
+}
