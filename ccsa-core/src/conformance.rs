@@ -58,6 +58,7 @@ pub const CASES: &[&str] = &[
     "service_end_to_end",
     "bulk_paths_match_single_calls",
     "imports_are_atomic",
+    "invitations_count_their_uses",
 ];
 
 fn day(s: &str) -> NaiveDate {
@@ -1802,6 +1803,176 @@ pub async fn imports_are_atomic(store: Arc<dyn Store>) {
     sound(&store).await;
 }
 
+/// QR-code invitations: every error code, scoping to the org, and
+/// concurrent redemptions that never exceed the maximum uses.
+pub async fn invitations_count_their_uses(store: Arc<dyn Store>) {
+    use crate::directory::{InvitationKey, MemberForm};
+    let orgs = bureaus(&store).await;
+    let clock = Arc::new(ManualClock::new(at("2020-03-24", 9)));
+    let key = InvitationKey::new([42; 32]);
+    let ccsa = Ccsa::new(store.clone(), clock.clone(), Campaign::notice_2020(1))
+        .unwrap()
+        .with_entropy_seed(5)
+        .with_invitation_key(key.clone());
+    let mut ctxs = Vec::new();
+    for (i, org) in [orgs[0].id, orgs[1].id].into_iter().enumerate() {
+        let seat = store
+            .claim_admin_seat(new_admin(
+                org,
+                &format!("inviter{i}"),
+                &hash_password("invite2020", [2; 16]),
+            ))
+            .await
+            .unwrap();
+        ctxs.push(
+            ccsa.login(seat.admin.username.as_str(), "invite2020")
+                .await
+                .unwrap()
+                .1,
+        );
+    }
+    let dept = ccsa.create_department(&ctxs[0], "一车间").await.unwrap();
+    let (inv, token) = ccsa
+        .create_invitation(&ctxs[0], Some(dept.id), Duration::days(7), 3)
+        .await
+        .unwrap();
+    assert_eq!(inv.uses, 0);
+    assert_eq!(ccsa.invitations(&ctxs[0]).await.unwrap().len(), 1);
+    assert!(
+        ccsa.invitations(&ctxs[1]).await.unwrap().is_empty(),
+        "org B does not see org A's invitations"
+    );
+    let seen = ccsa.inspect_invitation(token.expose()).await.unwrap();
+    assert_eq!(
+        (seen.details.org, seen.details.department),
+        (orgs[0].id, Some(dept.id))
+    );
+    // Five trainees redeem at once; three get in.
+    let attempts = join_all((0..5u64).map(|i| {
+        let ccsa = &ccsa;
+        let t = token.expose().to_string();
+        async move {
+            ccsa.redeem_invitation(&t, &sample::member_form(300 + i, ""))
+                .await
+        }
+    }))
+    .await;
+    assert_eq!(attempts.iter().filter(|r| r.is_ok()).count(), 3);
+    assert!(
+        attempts
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .all(|e| e.code() == ErrorCode::InvitationUsedUp)
+    );
+    let created: Vec<_> = attempts.iter().filter_map(|r| r.as_ref().ok()).collect();
+    assert!(
+        created
+            .iter()
+            .all(|m| m.org == orgs[0].id && m.details.department == Some(dept.id)),
+        "the invitation fixes the department"
+    );
+    assert_eq!(ccsa.invitations(&ctxs[0]).await.unwrap()[0].uses, 3);
+    // Invalid details are the form's errors and use nothing up.
+    let (inv2, t2) = ccsa
+        .create_invitation(&ctxs[0], None, Duration::days(1), 1)
+        .await
+        .unwrap();
+    let bad = MemberForm {
+        phone: "123".into(),
+        ..sample::member_form(400, "")
+    };
+    assert_eq!(
+        ccsa.redeem_invitation(t2.expose(), &bad)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvalidInfo
+    );
+    let taken = MemberForm {
+        phone: created[0].details.phone.expose().to_string(),
+        ..sample::member_form(401, "")
+    };
+    assert_eq!(
+        ccsa.redeem_invitation(t2.expose(), &taken)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::PhoneTaken
+    );
+    assert_eq!(
+        store.invitation(&t2.digest()).await.unwrap().unwrap().uses,
+        0,
+        "a failed redemption counts no use"
+    );
+    // Revocation is scoped to the org.
+    assert_eq!(
+        ccsa.revoke_invitation(&ctxs[1], inv2.id)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvitationNotFound
+    );
+    ccsa.revoke_invitation(&ctxs[0], inv2.id).await.unwrap();
+    assert_eq!(
+        ccsa.redeem_invitation(t2.expose(), &sample::member_form(402, ""))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvitationRevoked
+    );
+    // Expiry, forgery, tampering, malformed, unknown.
+    let (_, t3) = ccsa
+        .create_invitation(&ctxs[1], None, Duration::hours(1), 10)
+        .await
+        .unwrap();
+    clock.advance(Duration::hours(2));
+    assert_eq!(
+        ccsa.inspect_invitation(t3.expose())
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvitationExpired
+    );
+    let mut tampered: Vec<char> = t3.expose().chars().collect();
+    tampered[3] = if tampered[3] == 'x' { 'y' } else { 'x' };
+    let tampered: String = tampered.into_iter().collect();
+    assert_eq!(
+        ccsa.inspect_invitation(&tampered).await.unwrap_err().code(),
+        ErrorCode::InvitationForged
+    );
+    assert_eq!(
+        ccsa.inspect_invitation("not-a-token")
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvitationMalformed
+    );
+    let unknown = crate::directory::InvitationToken::issue([77; 12], &key);
+    assert_eq!(
+        ccsa.inspect_invitation(unknown.expose())
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvitationNotFound
+    );
+    let foreign = crate::directory::InvitationToken::issue([77; 12], &InvitationKey::new([1; 32]));
+    assert_eq!(
+        ccsa.inspect_invitation(foreign.expose())
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::InvitationForged
+    );
+    assert_eq!(
+        ccsa.create_invitation(&ctxs[0], None, Duration::days(1), 0)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::TextInvalid
+    );
+    sound(&store).await;
+}
+
 /// Generates one `#[test]` per conformance case for a backend.
 ///
 /// `$make` is a closure returning a future of a fresh, empty
@@ -1822,7 +1993,8 @@ macro_rules! store_conformance {
             standings_activity_and_reports,
             service_end_to_end,
             bulk_paths_match_single_calls,
-            imports_are_atomic
+            imports_are_atomic,
+            invitations_count_their_uses
         );
     };
     (@cases $make:expr, $run:expr; $($case:ident),* $(,)?) => {

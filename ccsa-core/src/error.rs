@@ -152,6 +152,20 @@ codes! {
     /// The file has no data rows under the header.
     SheetEmpty = "SHEET_EMPTY" => "导入文件中没有人员数据",
 
+    // --- QR-code invitations -----------------------------------------------
+    /// Not an invitation token (wrong length or characters).
+    InvitationMalformed = "INVITATION_MALFORMED" => "邀请码格式不正确",
+    /// The token's signature does not verify: altered or made up.
+    InvitationForged = "INVITATION_FORGED" => "邀请码无效（已被篡改或伪造）",
+    /// A well-formed token that no invitation has (or of another org).
+    InvitationNotFound = "INVITATION_NOT_FOUND" => "邀请不存在",
+    /// The invitation has expired.
+    InvitationExpired = "INVITATION_EXPIRED" => "邀请已过期，请联系本单位管理员",
+    /// The admin revoked the invitation.
+    InvitationRevoked = "INVITATION_REVOKED" => "邀请已被管理员撤销",
+    /// The invitation reached its maximum number of uses.
+    InvitationUsedUp = "INVITATION_USED_UP" => "邀请使用次数已满，请联系本单位管理员",
+
     // --- binding ----------------------------------------------------------
     /// No member with that phone has been imported yet (binding before import is invalid).
     NotImported = "NOT_IMPORTED" => "管理员尚未导入您的信息，请联系本单位管理员",

@@ -59,6 +59,8 @@ pub mod conformance;
 pub mod directory;
 pub mod error;
 pub mod identity;
+#[cfg(feature = "qr")]
+pub mod qr;
 pub mod quiz;
 pub mod ranking;
 pub mod registry;

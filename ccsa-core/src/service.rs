@@ -8,7 +8,8 @@ use crate::binding::{AppUserId, Binding, LockKey, Lockout};
 use crate::clock::Clock;
 use crate::directory::{
     Department, DepartmentDeletion, DepartmentName, DeptId, ImportMode, ImportOp, ImportReport,
-    ImportRow, Member, MemberForm, MemberId, plan_import,
+    ImportRow, Invitation, InvitationId, InvitationKey, InvitationToken, Member, MemberForm,
+    MemberId, NewInvitation, plan_import,
 };
 use crate::error::{Field, FieldError};
 use crate::identity::{IdNumber, PersonName, Phone};
@@ -77,6 +78,7 @@ pub struct Ccsa {
     campaign: Campaign,
     lockout: Lockout,
     entropy: Mutex<StdRng>,
+    invitation_key: InvitationKey,
     bank: Mutex<Option<BankCache>>,
 }
 
@@ -121,6 +123,7 @@ impl Ccsa {
             campaign,
             lockout: Lockout::default(),
             entropy: Mutex::new(StdRng::from_os_rng()),
+            invitation_key: InvitationKey::new(rand::random()),
             bank: Mutex::new(None),
         })
     }
@@ -128,6 +131,13 @@ impl Ccsa {
     /// Makes salts and tokens reproducible (tests and simulations only).
     pub fn with_entropy_seed(self, seed: u64) -> Ccsa {
         *self.entropy.lock() = StdRng::seed_from_u64(seed);
+        self
+    }
+
+    /// Signs invitation tokens with the embedding service's key (default: a
+    /// random key per process, so tokens die with it: set a stable one).
+    pub fn with_invitation_key(mut self, key: InvitationKey) -> Ccsa {
+        self.invitation_key = key;
         self
     }
 
@@ -496,6 +506,100 @@ impl Ccsa {
     ) -> Result<ImportReport> {
         let rows = crate::spreadsheet::read_member_rows(bytes, file_name)?;
         self.import_rows(ctx, &rows, mode, progress).await
+    }
+
+    /// Creates a QR-code invitation (二维码邀请) to the admin's org,
+    /// optionally fixing the department, valid for `valid_for` and `max_uses`
+    /// trainees. Returns the stored invitation and the token to put in the
+    /// QR code (shown once: only its hash is stored).
+    pub async fn create_invitation(
+        &self,
+        ctx: &AdminContext,
+        department: Option<DeptId>,
+        valid_for: Duration,
+        max_uses: u32,
+    ) -> Result<(Invitation, InvitationToken)> {
+        if max_uses == 0 || valid_for <= Duration::zero() {
+            return Err(Error::new(ErrorCode::TextInvalid)
+                .with_note("max_uses and validity must be positive"));
+        }
+        let token = InvitationToken::issue(self.random::<12>(), &self.invitation_key);
+        let now = self.clock.now();
+        let inv = self
+            .store
+            .insert_invitation(NewInvitation {
+                digest: token.digest(),
+                org: ctx.org,
+                department,
+                created_by: ctx.admin,
+                created_at: now,
+                expires_at: now + valid_for,
+                max_uses,
+            })
+            .await?;
+        Ok((inv, token))
+    }
+
+    /// The QR code of an invitation as PNG bytes (`scale` pixels per module)
+    /// and as SVG, with the token placed into `link`.
+    #[cfg(feature = "qr")]
+    pub fn invitation_qr(
+        &self,
+        token: &InvitationToken,
+        link: &crate::directory::InvitationLink,
+        scale: u32,
+    ) -> Result<(Vec<u8>, String)> {
+        let text = link.text(token);
+        Ok((crate::qr::qr_png(&text, scale)?, crate::qr::qr_svg(&text)?))
+    }
+
+    /// The admin's invitations, newest first.
+    pub async fn invitations(&self, ctx: &AdminContext) -> Result<Vec<Invitation>> {
+        self.store.invitations(ctx.org).await
+    }
+
+    /// Revokes one of the admin's invitations.
+    pub async fn revoke_invitation(
+        &self,
+        ctx: &AdminContext,
+        id: InvitationId,
+    ) -> Result<Invitation> {
+        self.store.revoke_invitation(ctx.org, id).await
+    }
+
+    /// What a scanned token invites to (for the form the trainee fills in):
+    /// `INVITATION_MALFORMED`, `INVITATION_FORGED`, `INVITATION_NOT_FOUND`,
+    /// `INVITATION_REVOKED`, `INVITATION_EXPIRED`, `INVITATION_USED_UP`.
+    pub async fn inspect_invitation(&self, token: &str) -> Result<Invitation> {
+        let token = InvitationToken::parse(token, &self.invitation_key)?;
+        let inv = self
+            .store
+            .invitation(&token.digest())
+            .await?
+            .ok_or(ErrorCode::InvitationNotFound)?;
+        inv.check(self.clock.now())?;
+        Ok(inv)
+    }
+
+    /// A trainee who scanned the code submits their details; with the same
+    /// validation as every other path, the member is created (ready to bind)
+    /// and the use counted, atomically. If the invitation fixes a
+    /// department, the form's department is ignored.
+    pub async fn redeem_invitation(&self, token: &str, form: &MemberForm) -> Result<Member> {
+        let inv = self.inspect_invitation(token).await?;
+        let departments = self.store.departments(inv.details.org).await?;
+        let mut form = form.clone();
+        if let Some(d) = inv.details.department {
+            form.department = departments
+                .iter()
+                .find(|x| x.id == d)
+                .map(|x| x.name.as_str().to_string())
+                .unwrap_or_default();
+        }
+        let member = form.validate_or_error(self.today(), &departments)?;
+        self.store
+            .redeem_invitation(&inv.details.digest, member, self.clock.now())
+            .await
     }
 
     /// The org's members.

@@ -183,6 +183,8 @@ pub const ADMIN_COLS: &str =
     "id, org, username, real_name, phone, email, password_hash, registered_at";
 pub const MEMBER_COLS: &str =
     "id, org, department, name, position, gender, id_number, phone, email, education, created_at";
+pub const INVITATION_COLS: &str =
+    "id, digest, org, department, created_by, created_at, expires_at, max_uses, uses, revoked";
 pub const QUESTION_COLS: &str = "id, owner_org, kind, stem, options, answer, explanation, category, specialties, difficulty, source";
 
 /// Implements `ccsa_core::store::Store` for `$store` over database `$db`.
@@ -203,7 +205,7 @@ macro_rules! sql_store {
         use async_trait::async_trait;
         use ccsa_core::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, Username};
         use ccsa_core::binding::{AppUserId, Binding};
-        use ccsa_core::directory::{Department, ImportOp, DepartmentDeletion, DepartmentName, DeptId, Member, MemberId, NewMember};
+        use ccsa_core::directory::{Department, ImportOp, Invitation, InvitationId, NewInvitation, DepartmentDeletion, DepartmentName, DeptId, Member, MemberId, NewMember};
         use ccsa_core::identity::{CreditCode, Email, IdNumber, Phone, PersonName};
         use ccsa_core::quiz::{BankOwner, Choices, DailyDraw, DrawKey, NewQuestion, Question, QuestionId, QuestionKind, ReviewCard, ReviewChange};
         use ccsa_core::ranking::{LeaderboardEntry, OrgActivity, Period, Scope, Standing};
@@ -274,6 +276,25 @@ macro_rules! sql_store {
                 created_at: r.try_get("created_at").map_err(g)?,
             }
             .into_member()
+        }
+
+        fn invitation_from_row(r: &DbRow) -> Result<Invitation> {
+            let g = |e: sqlx::Error| db(e);
+            let digest: Vec<u8> = r.try_get("digest").map_err(g)?;
+            Ok(Invitation {
+                id: InvitationId(r.try_get("id").map_err(g)?),
+                details: NewInvitation {
+                    digest: TokenDigest(digest.try_into().map_err(|_| corrupt("invitation digest"))?),
+                    org: OrgId(r.try_get("org").map_err(g)?),
+                    department: r.try_get::<Option<i64>, _>("department").map_err(g)?.map(DeptId),
+                    created_by: AdminId(r.try_get("created_by").map_err(g)?),
+                    created_at: from_micros(r.try_get("created_at").map_err(g)?)?,
+                    expires_at: from_micros(r.try_get("expires_at").map_err(g)?)?,
+                    max_uses: r.try_get::<i64, _>("max_uses").map_err(g)? as u32,
+                },
+                uses: r.try_get::<i64, _>("uses").map_err(g)? as u32,
+                revoked: r.try_get("revoked").map_err(g)?,
+            })
         }
 
         fn question_from_row(r: &DbRow) -> Result<Question> {
@@ -1028,6 +1049,97 @@ macro_rules! sql_store {
                 }
                 tx.commit().await.map_err(db)?;
                 Ok(ids)
+            }
+
+            async fn insert_invitation(&self, inv: NewInvitation) -> Result<Invitation> {
+                let mut tx = self.tx().await?;
+                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM orgs WHERE id = $1").bind(inv.org.0).fetch_optional(&mut *tx).await.map_err(db)?;
+                if found.is_none() {
+                    return Err(ErrorCode::OrgNotFound.into());
+                }
+                <$store>::department_in_org(&mut tx, inv.org, inv.department).await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO invitations (digest, org, department, created_by, created_at, expires_at, max_uses) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(inv.digest.0.to_vec())
+                .bind(inv.org.0)
+                .bind(inv.department.map(|d| d.0))
+                .bind(inv.created_by.0)
+                .bind(micros(inv.created_at))
+                .bind(micros(inv.expires_at))
+                .bind(i64::from(inv.max_uses))
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db)?;
+                tx.commit().await.map_err(db)?;
+                Ok(Invitation { id: InvitationId(id), details: inv, uses: 0, revoked: false })
+            }
+
+            async fn invitations(&self, org: OrgId) -> Result<Vec<Invitation>> {
+                let sql = format!("SELECT {INVITATION_COLS} FROM invitations WHERE org = $1 ORDER BY id DESC");
+                sqlx::query(&sql).bind(org.0).fetch_all(self.reader()).await.map_err(db)?.iter().map(invitation_from_row).collect()
+            }
+
+            async fn invitation(&self, digest: &TokenDigest) -> Result<Option<Invitation>> {
+                let sql = format!("SELECT {INVITATION_COLS} FROM invitations WHERE digest = $1");
+                let row = sqlx::query(&sql).bind(digest.0.to_vec()).fetch_optional(self.reader()).await.map_err(db)?;
+                row.as_ref().map(invitation_from_row).transpose()
+            }
+
+            async fn revoke_invitation(&self, org: OrgId, id: InvitationId) -> Result<Invitation> {
+                let sql = format!("UPDATE invitations SET revoked = $1 WHERE id = $2 AND org = $3 RETURNING {INVITATION_COLS}");
+                let row = sqlx::query(&sql)
+                    .bind(true)
+                    .bind(id.0)
+                    .bind(org.0)
+                    .fetch_optional(self.writer())
+                    .await
+                    .map_err(db)?
+                    .ok_or(ErrorCode::InvitationNotFound)?;
+                invitation_from_row(&row)
+            }
+
+            async fn redeem_invitation(&self, digest: &TokenDigest, m: NewMember, at: DateTime<Utc>) -> Result<Member> {
+                let mut tx = self.tx().await?;
+                // Count the use first: the row lock (PostgreSQL) or the write
+                // lock (SQLite) serialises concurrent redemptions.
+                let used = sqlx::query("UPDATE invitations SET uses = uses + 1 WHERE digest = $1 AND revoked = $2 AND expires_at > $3 AND uses < max_uses")
+                    .bind(digest.0.to_vec())
+                    .bind(false)
+                    .bind(micros(at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                let sql = format!("SELECT {INVITATION_COLS} FROM invitations WHERE digest = $1");
+                let row = sqlx::query(&sql).bind(digest.0.to_vec()).fetch_optional(&mut *tx).await.map_err(db)?.ok_or(ErrorCode::InvitationNotFound)?;
+                let inv = invitation_from_row(&row)?;
+                if used.rows_affected() == 0 {
+                    inv.check(at)?;
+                    return Err(ErrorCode::InvitationUsedUp.into());
+                }
+                let org = inv.details.org;
+                <$store>::department_in_org(&mut tx, org, m.department).await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO members (org, department, name, position, gender, id_number, phone, email, education, created_at, created_on) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                )
+                .bind(org.0)
+                .bind(m.department.map(|d| d.0))
+                .bind(m.name.expose())
+                .bind(&m.position)
+                .bind(m.gender.as_zh())
+                .bind(m.id_number.expose())
+                .bind(m.phone.expose())
+                .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
+                .bind(m.education.map(|e| e.as_zh()))
+                .bind(micros(at))
+                .bind(day_of(at))
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| on_unique(e, |c| if c.contains("phone") { ErrorCode::PhoneTaken } else { ErrorCode::IdNumberTaken }))?;
+                tx.commit().await.map_err(db)?;
+                Ok(Member { id: MemberId(id), org, details: m, created_at: DateTime::from_timestamp_micros(micros(at)).unwrap_or(at) })
             }
 
             async fn bind(&self, b: Binding) -> Result<Binding> {

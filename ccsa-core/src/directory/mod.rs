@@ -8,11 +8,16 @@
 
 mod department;
 mod import;
+mod invitation;
 mod member;
 
 pub use department::{Department, DepartmentDeletion, DepartmentName, DeptId, NO_DEPARTMENT};
 pub use import::{
     Cell, ImportMode, ImportOp, ImportPlan, ImportReport, ImportRow, RowError, RowOutcome,
     RowReport, TEMPLATE_COLUMNS, TEMPLATE_SHEET, plan_import, suggest_department,
+};
+pub use invitation::{
+    Invitation, InvitationId, InvitationKey, InvitationLink, InvitationToken, NewInvitation,
+    TOKEN_LEN,
 };
 pub use member::{MAX_POSITION_CHARS, Member, MemberForm, MemberId, NewMember};

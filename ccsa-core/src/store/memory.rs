@@ -5,7 +5,8 @@ use crate::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, User
 use crate::binding::{AppUserId, Binding};
 use crate::clock::china_offset;
 use crate::directory::{
-    Department, DepartmentDeletion, DepartmentName, DeptId, ImportOp, Member, MemberId, NewMember,
+    Department, DepartmentDeletion, DepartmentName, DeptId, ImportOp, Invitation, InvitationId,
+    Member, MemberId, NewInvitation, NewMember,
 };
 use crate::identity::{IdNumber, Phone};
 use crate::quiz::{
@@ -46,6 +47,7 @@ struct State {
     phone_index: HashMap<String, MemberId>,
     id_index: HashMap<String, MemberId>,
     bindings: HashMap<AppUserId, Binding>,
+    invitations: HashMap<TokenDigest, Invitation>,
     bound_members: HashSet<MemberId>,
     questions: BTreeMap<QuestionId, Question>,
     bank_revision: u64,
@@ -561,6 +563,86 @@ impl Store for MemoryStore {
             }
         }
         Ok(ids)
+    }
+
+    async fn insert_invitation(&self, invitation: NewInvitation) -> Result<Invitation> {
+        let mut s = self.state.lock();
+        if !s.orgs.contains_key(&invitation.org) {
+            return Err(ErrorCode::OrgNotFound.into());
+        }
+        s.check_department(invitation.org, invitation.department)?;
+        let id = InvitationId(s.id());
+        let inv = Invitation {
+            id,
+            details: invitation,
+            uses: 0,
+            revoked: false,
+        };
+        s.invitations.insert(inv.details.digest, inv.clone());
+        Ok(inv)
+    }
+
+    async fn invitations(&self, org: OrgId) -> Result<Vec<Invitation>> {
+        let s = self.state.lock();
+        let mut v: Vec<Invitation> = s
+            .invitations
+            .values()
+            .filter(|i| i.details.org == org)
+            .cloned()
+            .collect();
+        v.sort_by_key(|i| std::cmp::Reverse(i.id));
+        Ok(v)
+    }
+
+    async fn invitation(&self, digest: &TokenDigest) -> Result<Option<Invitation>> {
+        Ok(self.state.lock().invitations.get(digest).cloned())
+    }
+
+    async fn revoke_invitation(&self, org: OrgId, id: InvitationId) -> Result<Invitation> {
+        let mut s = self.state.lock();
+        let inv = s
+            .invitations
+            .values_mut()
+            .find(|i| i.id == id && i.details.org == org)
+            .ok_or(ErrorCode::InvitationNotFound)?;
+        inv.revoked = true;
+        Ok(inv.clone())
+    }
+
+    async fn redeem_invitation(
+        &self,
+        digest: &TokenDigest,
+        member: NewMember,
+        at: DateTime<Utc>,
+    ) -> Result<Member> {
+        let mut s = self.state.lock();
+        let inv = s
+            .invitations
+            .get(digest)
+            .cloned()
+            .ok_or(ErrorCode::InvitationNotFound)?;
+        inv.check(at)?;
+        let org = inv.details.org;
+        s.check_department(org, member.department)?;
+        s.check_unique(&member, None)?;
+        let id = MemberId(s.id());
+        s.phone_index.insert(member.phone.expose().to_string(), id);
+        s.id_index.insert(member.id_number.expose().to_string(), id);
+        let m = Member {
+            id,
+            org,
+            details: member,
+            created_at: at,
+        };
+        s.members.insert(
+            id,
+            MemberRow {
+                member: m.clone(),
+                deleted_at: None,
+            },
+        );
+        s.invitations.get_mut(digest).expect("read above").uses += 1;
+        Ok(m)
     }
 
     async fn bind(&self, binding: Binding) -> Result<Binding> {

@@ -43,7 +43,8 @@ use crate::Result;
 use crate::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, Username};
 use crate::binding::{AppUserId, Binding};
 use crate::directory::{
-    Department, DepartmentDeletion, DepartmentName, DeptId, ImportOp, Member, MemberId, NewMember,
+    Department, DepartmentDeletion, DepartmentName, DeptId, ImportOp, Invitation, InvitationId,
+    Member, MemberId, NewInvitation, NewMember,
 };
 use crate::identity::{IdNumber, Phone};
 use crate::quiz::{BankOwner, DailyDraw, NewQuestion, Question, QuestionId, ReviewCard};
@@ -184,6 +185,27 @@ pub trait Store: Send + Sync {
         ops: Vec<ImportOp>,
         at: DateTime<Utc>,
     ) -> Result<Vec<MemberId>>;
+
+    // ---- QR-code invitations ----------------------------------------------------
+
+    /// Stores an invitation.
+    async fn insert_invitation(&self, invitation: NewInvitation) -> Result<Invitation>;
+    /// An org's invitations, newest first.
+    async fn invitations(&self, org: OrgId) -> Result<Vec<Invitation>>;
+    /// The invitation with this token digest.
+    async fn invitation(&self, digest: &TokenDigest) -> Result<Option<Invitation>>;
+    /// Revokes one of the org's invitations (`INVITATION_NOT_FOUND` for
+    /// another org's or an unknown id).
+    async fn revoke_invitation(&self, org: OrgId, id: InvitationId) -> Result<Invitation>;
+    /// **Atomic redemption**: checks the invitation at `at` (revoked, expired,
+    /// used up), adds the member to its org and counts the use, all or
+    /// nothing; concurrent redemptions never exceed `max_uses`.
+    async fn redeem_invitation(
+        &self,
+        digest: &TokenDigest,
+        member: NewMember,
+        at: DateTime<Utc>,
+    ) -> Result<Member>;
 
     // ---- binding --------------------------------------------------------------
 
