@@ -10,7 +10,9 @@
 //! # Ok::<(), ccsa_core::Error>(())
 //! ```
 
-use crate::directory::{Cell, ImportRow, TEMPLATE_COLUMNS, TEMPLATE_SHEET};
+use crate::directory::{
+    Cell, ImportReport, ImportRow, RowOutcome, TEMPLATE_COLUMNS, TEMPLATE_SHEET,
+};
 use crate::identity::{Education, fold_width};
 use crate::{Error, ErrorCode, Result};
 use calamine::{Data, Reader};
@@ -154,6 +156,74 @@ pub fn template_xlsx(departments: &[&str]) -> Result<Vec<u8>> {
         }
         ws.set_hidden(true);
     }
+    wb.save_to_buffer().map_err(xlsx_err)
+}
+
+/// The import's report as a spreadsheet for the admin: every data row as
+/// it was read, with 原行号 (its row in the uploaded file), 导入结果 and
+/// 错误说明 columns, and each cell that has an error filled red. Cells are
+/// written as text, never as formulas.
+pub fn error_report_xlsx(rows: &[ImportRow], report: &ImportReport) -> Result<Vec<u8>> {
+    let mut wb = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_background_color("#DDEBF7");
+    let bad = Format::new()
+        .set_background_color("#FFC7CE")
+        .set_font_color("#9C0006");
+    let ws = wb.add_worksheet().set_name("导入结果").map_err(xlsx_err)?;
+    let mut titles = vec!["原行号"];
+    titles.extend_from_slice(&TEMPLATE_COLUMNS[1..]);
+    titles.extend_from_slice(&["导入结果", "错误说明"]);
+    for (c, t) in titles.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *t, &header)
+            .map_err(xlsx_err)?;
+    }
+    ws.set_column_width(titles.len() as u16 - 1, 60.0)
+        .map_err(xlsx_err)?;
+    for (i, line) in report.rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        let Some(row) = rows.iter().find(|x| x.row == line.row) else {
+            continue;
+        };
+        ws.write_number(r, 0, f64::from(line.row))
+            .map_err(xlsx_err)?;
+        let cells = [
+            &row.name,
+            &row.department,
+            &row.position,
+            &row.gender,
+            &row.id_number,
+            &row.phone,
+            &row.email,
+            &row.education,
+        ];
+        for (k, cell) in cells.iter().enumerate() {
+            let title = TEMPLATE_COLUMNS[k + 1];
+            let text = cell.as_text();
+            if line.errors.iter().any(|e| e.column == title) {
+                ws.write_string_with_format(r, k as u16 + 1, &text, &bad)
+                    .map_err(xlsx_err)?;
+            } else {
+                ws.write_string(r, k as u16 + 1, &text).map_err(xlsx_err)?;
+            }
+        }
+        let outcome = match line.outcome {
+            RowOutcome::Created => "新增",
+            RowOutcome::Updated => "更新",
+            RowOutcome::Unchanged => "未变",
+            RowOutcome::Failed => "失败",
+        };
+        ws.write_string(r, 9, outcome).map_err(xlsx_err)?;
+        let why: Vec<String> = line
+            .errors
+            .iter()
+            .map(|e| format!("{}：{}", e.column, e.message))
+            .collect();
+        ws.write_string(r, 10, why.join("；")).map_err(xlsx_err)?;
+    }
+    ws.set_freeze_panes(1, 0).map_err(xlsx_err)?;
     wb.save_to_buffer().map_err(xlsx_err)
 }
 

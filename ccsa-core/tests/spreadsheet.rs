@@ -4,7 +4,7 @@ use calamine::Reader;
 use ccsa_core::clock::ManualClock;
 use ccsa_core::directory::{Cell, ImportMode, RowOutcome, TEMPLATE_COLUMNS, TEMPLATE_SHEET};
 use ccsa_core::scoring::Campaign;
-use ccsa_core::spreadsheet::{read_member_rows, template_xlsx};
+use ccsa_core::spreadsheet::{error_report_xlsx, read_member_rows, template_xlsx};
 use ccsa_core::store::{MemoryStore, Store};
 use ccsa_core::{Ccsa, ErrorCode, sample};
 use proptest::prelude::*;
@@ -338,4 +338,138 @@ fn the_facade_serves_the_template_and_imports_files() {
         (3, "部门名称", ErrorCode::DepartmentNotFound)
     );
     assert!(e.message.contains("生产部"), "did-you-mean: {}", e.message);
+}
+
+#[test]
+fn error_report_marks_the_bad_cells() {
+    let mut rows = sample_rows(3, "生产部");
+    rows[1][6] = "12345".into(); // bad phone on sheet row 3
+    rows[2][1] = "=HYPERLINK(\"http://x\")".into(); // a formula-looking name stays text
+    let file = member_file(&rows, false, false, false);
+    let read = read_member_rows(&file, "x.xlsx").unwrap();
+    let clock = Arc::new(ManualClock::at_rfc3339("2020-03-24T02:00:00Z"));
+    let ccsa = Ccsa::new(
+        Arc::new(MemoryStore::new()),
+        clock,
+        Campaign::notice_2020(1),
+    )
+    .unwrap();
+    let ctx = admin(&ccsa);
+    let report = block(ccsa.import_rows(&ctx, &read, ImportMode::DryRun, &mut |_, _| {})).unwrap();
+    let bytes = error_report_xlsx(&read, &report).unwrap();
+    let mut book =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+    let sheet = book.worksheet_range("导入结果").unwrap();
+    let cell = |r: usize, c: usize| sheet.get((r, c)).map(|d| d.to_string()).unwrap_or_default();
+    assert_eq!(cell(0, 9), "导入结果");
+    assert_eq!(
+        (cell(1, 0), cell(1, 9)),
+        ("2".to_string(), "新增".to_string())
+    );
+    assert_eq!(
+        (cell(2, 0), cell(2, 9)),
+        ("3".to_string(), "失败".to_string())
+    );
+    assert!(cell(2, 10).contains("用户手机号"), "{}", cell(2, 10));
+    assert_eq!(
+        cell(3, 1),
+        "=HYPERLINK(\"http://x\")",
+        "written as text, not as a formula"
+    );
+    // the bad phone cell (row 3, column G) carries the highlight style
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut xml,
+    )
+    .unwrap();
+    let g3 = xml.split("<c r=\"G3\"").nth(1).unwrap();
+    assert!(
+        g3.split('>').next().unwrap().contains(" s=\""),
+        "G3 is styled"
+    );
+    let f3 = xml.split("<c r=\"F3\"").nth(1).unwrap();
+    assert!(
+        !f3.split('>').next().unwrap().contains(" s=\""),
+        "F3 is not"
+    );
+    assert!(!xml.contains("<f>"), "no formulas");
+}
+
+/// A minimal OpenDocument spreadsheet, written by hand (the format is a zip
+/// of XML), with the template's sheet name and columns.
+fn ods_file(rows: &[Vec<String>]) -> Vec<u8> {
+    use std::io::Write;
+    use zip::write::SimpleFileOptions;
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let row_xml = |cells: &[String]| {
+        let mut x = String::from("<table:table-row>");
+        for c in cells {
+            x.push_str(&format!("<table:table-cell office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>", esc(c)));
+        }
+        x.push_str("</table:table-row>");
+        x
+    };
+    let mut body = row_xml(&TEMPLATE_COLUMNS.map(String::from));
+    for r in rows {
+        body.push_str(&row_xml(r));
+    }
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet><table:table table:name=\"{TEMPLATE_SHEET}\">{body}</table:table></office:spreadsheet></office:body></office:document-content>"
+    );
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+        <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+        <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>";
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("META-INF/manifest.xml", stored).unwrap();
+    zip.write_all(manifest.as_bytes()).unwrap();
+    zip.start_file("content.xml", stored).unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn ods_files_import_too() {
+    let rows = sample_rows(4, "生产部");
+    let got = read_member_rows(&ods_file(&rows), "名单.ods").unwrap();
+    assert_eq!(got.len(), 4);
+    assert_eq!(got[3].row, 5);
+    assert_eq!(got[3].to_form().id_number, rows[3][5]);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+    /// Generated valid members go file → import → store and come back unchanged.
+    #[test]
+    fn members_round_trip_into_the_store(start in 0u64..1_000_000, n in 1u64..8) {
+        let rows: Vec<Vec<String>> = (0..n).map(|i| {
+            let f = sample::member_form(start + i, if i % 2 == 0 { "生产部" } else { "" });
+            vec![(i + 1).to_string(), f.name, f.department, f.position, f.gender, f.id_number, f.phone, f.email, f.education]
+        }).collect();
+        let read = read_member_rows(&member_file(&rows, false, false, false), "x.xlsx").unwrap();
+        let clock = Arc::new(ManualClock::at_rfc3339("2020-03-24T02:00:00Z"));
+        let ccsa = Ccsa::new(Arc::new(MemoryStore::new()), clock, Campaign::notice_2020(1)).unwrap();
+        let ctx = admin(&ccsa);
+        let report = block(ccsa.import_rows(&ctx, &read, ImportMode::AllOrNothing, &mut |_, _| {})).unwrap();
+        prop_assert!(report.written);
+        let depts = block(ccsa.departments(&ctx)).unwrap();
+        let stored = block(ccsa.members(&ctx)).unwrap();
+        for (i, r) in rows.iter().enumerate() {
+            let expected = sample::member_form(start + i as u64, &r[2]).validate("2020-03-24".parse().unwrap(), &depts).unwrap();
+            let id = report.rows[i].member.unwrap();
+            let m = stored.iter().find(|m| m.id == id).unwrap();
+            prop_assert_eq!(&m.details, &expected);
+        }
+    }
 }
