@@ -1752,7 +1752,7 @@ pub async fn imports_are_atomic(store: Arc<dyn Store>) {
     ];
     let mut calls = Vec::new();
     let dry = ccsa
-        .import_rows(&ctx, &rows, ImportMode::DryRun, &mut |r, w| {
+        .import_rows(&ctx, rows.clone(), ImportMode::DryRun, &mut |r, w| {
             calls.push((r, w))
         })
         .await
@@ -1769,12 +1769,12 @@ pub async fn imports_are_atomic(store: Arc<dyn Store>) {
     );
     assert_eq!(store.members(a).await.unwrap().len(), 2);
     let aon = ccsa
-        .import_rows(&ctx, &rows, ImportMode::AllOrNothing, &mut |_, _| {})
+        .import_rows(&ctx, rows.clone(), ImportMode::AllOrNothing, &mut |_, _| {})
         .await
         .unwrap();
     assert!(!aon.written);
     let valid = ccsa
-        .import_rows(&ctx, &rows, ImportMode::ValidRows, &mut |r, w| {
+        .import_rows(&ctx, rows.clone(), ImportMode::ValidRows, &mut |r, w| {
             calls.push((r, w))
         })
         .await
@@ -1794,7 +1794,7 @@ pub async fn imports_are_atomic(store: Arc<dyn Store>) {
         ..Default::default()
     }];
     assert_eq!(
-        ccsa.import_rows(&ctx, &blank, ImportMode::DryRun, &mut |_, _| {})
+        ccsa.import_rows(&ctx, blank.clone(), ImportMode::DryRun, &mut |_, _| {})
             .await
             .unwrap_err()
             .code(),

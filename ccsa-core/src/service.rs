@@ -446,12 +446,12 @@ impl Ccsa {
     pub async fn import_rows(
         &self,
         ctx: &AdminContext,
-        rows: &[ImportRow],
+        mut rows: Vec<ImportRow>,
         mode: ImportMode,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport> {
         let today = self.today();
-        let rows: Vec<ImportRow> = rows.iter().filter(|r| !r.is_blank()).cloned().collect();
+        rows.retain(|r| !r.is_blank());
         if rows.is_empty() {
             return Err(ErrorCode::SheetEmpty.into());
         }
@@ -505,7 +505,7 @@ impl Ccsa {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport> {
         let rows = crate::spreadsheet::read_member_rows(bytes, file_name)?;
-        self.import_rows(ctx, &rows, mode, progress).await
+        self.import_rows(ctx, rows, mode, progress).await
     }
 
     /// Creates a QR-code invitation (二维码邀请) to the admin's org,

@@ -169,7 +169,8 @@ fn ids_stored_as_numbers_get_their_own_code() {
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
     let ccsa = Ccsa::new(store, clock, Campaign::notice_2020(1)).unwrap();
     let ctx = admin(&ccsa);
-    let report = block(ccsa.import_rows(&ctx, &got, ImportMode::DryRun, &mut |_, _| {})).unwrap();
+    let report =
+        block(ccsa.import_rows(&ctx, got.clone(), ImportMode::DryRun, &mut |_, _| {})).unwrap();
     let errs: Vec<_> = report
         .errors()
         .map(|e| (e.code, e.column.clone()))
@@ -223,7 +224,8 @@ fn csv_files_import_too() {
     .unwrap();
     let ctx = admin(&ccsa);
     let report =
-        block(ccsa.import_rows(&ctx, &rows, ImportMode::AllOrNothing, &mut |_, _| {})).unwrap();
+        block(ccsa.import_rows(&ctx, rows.clone(), ImportMode::AllOrNothing, &mut |_, _| {}))
+            .unwrap();
     assert!(report.written);
     assert_eq!(report.count(RowOutcome::Created), 3);
 }
@@ -269,7 +271,7 @@ fn ten_thousand_rows() {
     let ctx = admin(&ccsa);
     let mut progress = Vec::new();
     let report = block(
-        ccsa.import_rows(&ctx, &got, ImportMode::ValidRows, &mut |r, w| {
+        ccsa.import_rows(&ctx, got.clone(), ImportMode::ValidRows, &mut |r, w| {
             progress.push((r, w))
         }),
     )
@@ -355,7 +357,8 @@ fn error_report_marks_the_bad_cells() {
     )
     .unwrap();
     let ctx = admin(&ccsa);
-    let report = block(ccsa.import_rows(&ctx, &read, ImportMode::DryRun, &mut |_, _| {})).unwrap();
+    let report =
+        block(ccsa.import_rows(&ctx, read.clone(), ImportMode::DryRun, &mut |_, _| {})).unwrap();
     let bytes = error_report_xlsx(&read, &report).unwrap();
     let mut book =
         calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
@@ -461,7 +464,7 @@ proptest! {
         let clock = Arc::new(ManualClock::at_rfc3339("2020-03-24T02:00:00Z"));
         let ccsa = Ccsa::new(Arc::new(MemoryStore::new()), clock, Campaign::notice_2020(1)).unwrap();
         let ctx = admin(&ccsa);
-        let report = block(ccsa.import_rows(&ctx, &read, ImportMode::AllOrNothing, &mut |_, _| {})).unwrap();
+        let report = block(ccsa.import_rows(&ctx, read.clone(), ImportMode::AllOrNothing, &mut |_, _| {})).unwrap();
         prop_assert!(report.written);
         let depts = block(ccsa.departments(&ctx)).unwrap();
         let stored = block(ccsa.members(&ctx)).unwrap();

@@ -174,6 +174,9 @@ pub mod multi_row {
     }
 }
 
+/// Values per `IN (...)` list in bulk lookups.
+pub const LOOKUP_CHUNK: usize = 4000;
+
 /// Rows per multi-row statement in bulk paths (keeps parameters under
 /// SQLite's 32,766 and PostgreSQL's 65,535 limits).
 pub const CHUNK: usize = 400;
@@ -963,7 +966,7 @@ macro_rules! sql_store {
                     ("phone", phones.iter().map(|p| p.expose().to_string()).collect::<Vec<_>>()),
                     ("id_number", id_numbers.iter().map(|i| i.expose().to_string()).collect::<Vec<_>>()),
                 ] {
-                    for chunk in values.chunks(CHUNK) {
+                    for chunk in values.chunks(LOOKUP_CHUNK) {
                         let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE deleted_at IS NULL AND {column} IN ({})", ph.list(chunk.len(), 1));
                         let mut q = sqlx::query(&sql);
                         for v in chunk {
@@ -992,20 +995,56 @@ macro_rules! sql_store {
                     .into_iter()
                     .collect();
                 let taken = |c: &str| if c.contains("phone") { ErrorCode::PhoneTaken } else { ErrorCode::IdNumberTaken };
-                let mut ids = Vec::with_capacity(ops.len());
+                let mut ids: Vec<Option<MemberId>> = vec![None; ops.len()];
                 for op in &ops {
-                    let m = match op {
-                        ImportOp::Create(m) | ImportOp::Update(_, m) => m,
-                    };
+                    let (ImportOp::Create(m) | ImportOp::Update(_, m)) = op;
                     if m.department.is_some_and(|d| !depts.contains(&d.0)) {
                         return Err(ErrorCode::DepartmentNotFound.into());
                     }
-                    match op {
-                        ImportOp::Create(m) => {
-                            let id: i64 = sqlx::query_scalar(
-                                "INSERT INTO members (org, department, name, position, gender, id_number, phone, email, education, created_at, created_on) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                            )
+                }
+                // Updates first (they may free a phone a new row takes), one by one.
+                for (i, op) in ops.iter().enumerate() {
+                    let ImportOp::Update(id, m) = op else { continue };
+                    let r = sqlx::query(
+                        "UPDATE members SET department = $1, name = $2, position = $3, gender = $4, id_number = $5, phone = $6, \
+                         email = $7, education = $8 WHERE id = $9 AND org = $10 AND deleted_at IS NULL",
+                    )
+                    .bind(m.department.map(|d| d.0))
+                    .bind(m.name.expose())
+                    .bind(&m.position)
+                    .bind(m.gender.as_zh())
+                    .bind(m.id_number.expose())
+                    .bind(m.phone.expose())
+                    .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
+                    .bind(m.education.map(|e| e.as_zh()))
+                    .bind(id.0)
+                    .bind(org.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| on_unique(e, taken))?;
+                    if r.rows_affected() == 0 {
+                        return Err(ErrorCode::MemberNotFound.into());
+                    }
+                    ids[i] = Some(*id);
+                }
+                // New members in multi-row statements; ids come back keyed by phone.
+                let creates: Vec<(usize, &NewMember)> = ops
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, op)| match op {
+                        ImportOp::Create(m) => Some((i, m)),
+                        ImportOp::Update(..) => None,
+                    })
+                    .collect();
+                for chunk in creates.chunks(CHUNK) {
+                    let sql = format!(
+                        "INSERT INTO members (org, department, name, position, gender, id_number, phone, email, education, created_at, created_on) \
+                         VALUES {} RETURNING id, phone",
+                        <$store>::PLACEHOLDERS.values(chunk.len(), 11, 1)
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for (_, m) in chunk {
+                        q = q
                             .bind(org.0)
                             .bind(m.department.map(|d| d.0))
                             .bind(m.name.expose())
@@ -1016,37 +1055,18 @@ macro_rules! sql_store {
                             .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
                             .bind(m.education.map(|e| e.as_zh()))
                             .bind(micros(at))
-                            .bind(day_of(at))
-                            .fetch_one(&mut *tx)
-                            .await
-                            .map_err(|e| on_unique(e, taken))?;
-                            ids.push(MemberId(id));
-                        }
-                        ImportOp::Update(id, m) => {
-                            let r = sqlx::query(
-                                "UPDATE members SET department = $1, name = $2, position = $3, gender = $4, id_number = $5, phone = $6, \
-                                 email = $7, education = $8 WHERE id = $9 AND org = $10 AND deleted_at IS NULL",
-                            )
-                            .bind(m.department.map(|d| d.0))
-                            .bind(m.name.expose())
-                            .bind(&m.position)
-                            .bind(m.gender.as_zh())
-                            .bind(m.id_number.expose())
-                            .bind(m.phone.expose())
-                            .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
-                            .bind(m.education.map(|e| e.as_zh()))
-                            .bind(id.0)
-                            .bind(org.0)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(|e| on_unique(e, taken))?;
-                            if r.rows_affected() == 0 {
-                                return Err(ErrorCode::MemberNotFound.into());
-                            }
-                            ids.push(*id);
-                        }
+                            .bind(day_of(at));
+                    }
+                    let rows = q.fetch_all(&mut *tx).await.map_err(|e| on_unique(e, taken))?;
+                    let mut by_phone: HashMap<String, i64> = HashMap::with_capacity(rows.len());
+                    for r in rows {
+                        by_phone.insert(r.try_get("phone").map_err(db)?, r.try_get("id").map_err(db)?);
+                    }
+                    for (i, m) in chunk {
+                        ids[*i] = Some(MemberId(*by_phone.get(m.phone.expose()).ok_or_else(|| corrupt("import ids"))?));
                     }
                 }
+                let ids: Vec<MemberId> = ids.into_iter().map(|i| i.expect("every op wrote a member")).collect();
                 tx.commit().await.map_err(db)?;
                 Ok(ids)
             }
