@@ -346,6 +346,11 @@ macro_rules! sql_store {
             })
         }
 
+        /// Which member uniqueness rule a violation broke.
+        fn member_conflict(constraint: &str) -> ErrorCode {
+            if constraint.contains("phone") { ErrorCode::PhoneTaken } else { ErrorCode::IdNumberTaken }
+        }
+
         fn day_of(t: DateTime<Utc>) -> NaiveDate {
             t.with_timezone(&ccsa_core::clock::china_offset()).date_naive()
         }
@@ -421,6 +426,53 @@ macro_rules! sql_store {
         }
 
         impl $store {
+            /// Inserts one member row (unique phone and ID number among active members).
+            async fn insert_member_row(tx: &mut sqlx::Transaction<'static, $db>, org: OrgId, m: &NewMember, at: DateTime<Utc>) -> Result<i64> {
+                sqlx::query_scalar(
+                    "INSERT INTO members (org, department, name, position, gender, id_number, phone, email, education, created_at, created_on) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                )
+                .bind(org.0)
+                .bind(m.department.map(|d| d.0))
+                .bind(m.name.expose())
+                .bind(&m.position)
+                .bind(m.gender.as_zh())
+                .bind(m.id_number.expose())
+                .bind(m.phone.expose())
+                .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
+                .bind(m.education.map(|e| e.as_zh()))
+                .bind(micros(at))
+                .bind(day_of(at))
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(|e| on_unique(e, member_conflict))
+            }
+
+            /// Replaces an active member's details (`MEMBER_NOT_FOUND` outside the org).
+            async fn update_member_row(tx: &mut sqlx::Transaction<'static, $db>, org: OrgId, id: MemberId, m: &NewMember) -> Result<()> {
+                let r = sqlx::query(
+                    "UPDATE members SET department = $1, name = $2, position = $3, gender = $4, id_number = $5, phone = $6, \
+                     email = $7, education = $8 WHERE id = $9 AND org = $10 AND deleted_at IS NULL",
+                )
+                .bind(m.department.map(|d| d.0))
+                .bind(m.name.expose())
+                .bind(&m.position)
+                .bind(m.gender.as_zh())
+                .bind(m.id_number.expose())
+                .bind(m.phone.expose())
+                .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
+                .bind(m.education.map(|e| e.as_zh()))
+                .bind(id.0)
+                .bind(org.0)
+                .execute(&mut **tx)
+                .await
+                .map_err(|e| on_unique(e, member_conflict))?;
+                if r.rows_affected() == 0 {
+                    return Err(ErrorCode::MemberNotFound.into());
+                }
+                Ok(())
+            }
+
             async fn county_of(&self, tx: &mut sqlx::Transaction<'static, $db>, org: OrgId) -> Result<i64> {
                 if let Some(c) = self.counties.lock().expect("county cache").get(&org.0) {
                     return Ok(*c);
@@ -876,24 +928,7 @@ macro_rules! sql_store {
                     return Err(ErrorCode::OrgNotFound.into());
                 }
                 <$store>::department_in_org(&mut tx, org, m.department).await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO members (org, department, name, position, gender, id_number, phone, email, education, created_at, created_on) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                )
-                .bind(org.0)
-                .bind(m.department.map(|d| d.0))
-                .bind(m.name.expose())
-                .bind(&m.position)
-                .bind(m.gender.as_zh())
-                .bind(m.id_number.expose())
-                .bind(m.phone.expose())
-                .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
-                .bind(m.education.map(|e| e.as_zh()))
-                .bind(micros(at))
-                .bind(day_of(at))
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| on_unique(e, |c| if c.contains("phone") { ErrorCode::PhoneTaken } else { ErrorCode::IdNumberTaken }))?;
+                let id = <$store>::insert_member_row(&mut tx, org, &m, at).await?;
                 tx.commit().await.map_err(db)?;
                 Ok(Member { id: MemberId(id), org, details: m, created_at: DateTime::from_timestamp_micros(micros(at)).unwrap_or(at) })
             }
@@ -904,22 +939,7 @@ macro_rules! sql_store {
                 let row = sqlx::query(&sql).bind(id.0).bind(org.0).fetch_optional(&mut *tx).await.map_err(db)?.ok_or(ErrorCode::MemberNotFound)?;
                 let old = member_from_row(&row)?;
                 <$store>::department_in_org(&mut tx, org, m.department).await?;
-                sqlx::query(
-                    "UPDATE members SET department = $1, name = $2, position = $3, gender = $4, id_number = $5, phone = $6, \
-                     email = $7, education = $8 WHERE id = $9",
-                )
-                .bind(m.department.map(|d| d.0))
-                .bind(m.name.expose())
-                .bind(&m.position)
-                .bind(m.gender.as_zh())
-                .bind(m.id_number.expose())
-                .bind(m.phone.expose())
-                .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
-                .bind(m.education.map(|e| e.as_zh()))
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| on_unique(e, |c| if c.contains("phone") { ErrorCode::PhoneTaken } else { ErrorCode::IdNumberTaken }))?;
+                <$store>::update_member_row(&mut tx, org, id, &m).await?;
                 tx.commit().await.map_err(db)?;
                 Ok(Member { details: m, ..old })
             }
@@ -994,7 +1014,6 @@ macro_rules! sql_store {
                     .map_err(db)?
                     .into_iter()
                     .collect();
-                let taken = |c: &str| if c.contains("phone") { ErrorCode::PhoneTaken } else { ErrorCode::IdNumberTaken };
                 let mut ids: Vec<Option<MemberId>> = vec![None; ops.len()];
                 for op in &ops {
                     let (ImportOp::Create(m) | ImportOp::Update(_, m)) = op;
@@ -1005,26 +1024,7 @@ macro_rules! sql_store {
                 // Updates first (they may free a phone a new row takes), one by one.
                 for (i, op) in ops.iter().enumerate() {
                     let ImportOp::Update(id, m) = op else { continue };
-                    let r = sqlx::query(
-                        "UPDATE members SET department = $1, name = $2, position = $3, gender = $4, id_number = $5, phone = $6, \
-                         email = $7, education = $8 WHERE id = $9 AND org = $10 AND deleted_at IS NULL",
-                    )
-                    .bind(m.department.map(|d| d.0))
-                    .bind(m.name.expose())
-                    .bind(&m.position)
-                    .bind(m.gender.as_zh())
-                    .bind(m.id_number.expose())
-                    .bind(m.phone.expose())
-                    .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
-                    .bind(m.education.map(|e| e.as_zh()))
-                    .bind(id.0)
-                    .bind(org.0)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| on_unique(e, taken))?;
-                    if r.rows_affected() == 0 {
-                        return Err(ErrorCode::MemberNotFound.into());
-                    }
+                    <$store>::update_member_row(&mut tx, org, *id, m).await?;
                     ids[i] = Some(*id);
                 }
                 // New members in multi-row statements; ids come back keyed by phone.
@@ -1057,7 +1057,7 @@ macro_rules! sql_store {
                             .bind(micros(at))
                             .bind(day_of(at));
                     }
-                    let rows = q.fetch_all(&mut *tx).await.map_err(|e| on_unique(e, taken))?;
+                    let rows = q.fetch_all(&mut *tx).await.map_err(|e| on_unique(e, member_conflict))?;
                     let mut by_phone: HashMap<String, i64> = HashMap::with_capacity(rows.len());
                     for r in rows {
                         by_phone.insert(r.try_get("phone").map_err(db)?, r.try_get("id").map_err(db)?);
@@ -1140,24 +1140,7 @@ macro_rules! sql_store {
                 }
                 let org = inv.details.org;
                 <$store>::department_in_org(&mut tx, org, m.department).await?;
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO members (org, department, name, position, gender, id_number, phone, email, education, created_at, created_on) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                )
-                .bind(org.0)
-                .bind(m.department.map(|d| d.0))
-                .bind(m.name.expose())
-                .bind(&m.position)
-                .bind(m.gender.as_zh())
-                .bind(m.id_number.expose())
-                .bind(m.phone.expose())
-                .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
-                .bind(m.education.map(|e| e.as_zh()))
-                .bind(micros(at))
-                .bind(day_of(at))
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| on_unique(e, |c| if c.contains("phone") { ErrorCode::PhoneTaken } else { ErrorCode::IdNumberTaken }))?;
+                let id = <$store>::insert_member_row(&mut tx, org, &m, at).await?;
                 tx.commit().await.map_err(db)?;
                 Ok(Member { id: MemberId(id), org, details: m, created_at: DateTime::from_timestamp_micros(micros(at)).unwrap_or(at) })
             }

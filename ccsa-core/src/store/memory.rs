@@ -88,6 +88,31 @@ impl State {
         Ok(())
     }
 
+    /// Checks the department and uniqueness, then adds the member.
+    fn add_member(&mut self, org: OrgId, member: NewMember, at: DateTime<Utc>) -> Result<Member> {
+        self.check_department(org, member.department)?;
+        self.check_unique(&member, None)?;
+        let id = MemberId(self.id());
+        self.phone_index
+            .insert(member.phone.expose().to_string(), id);
+        self.id_index
+            .insert(member.id_number.expose().to_string(), id);
+        let m = Member {
+            id,
+            org,
+            details: member,
+            created_at: at,
+        };
+        self.members.insert(
+            id,
+            MemberRow {
+                member: m.clone(),
+                deleted_at: None,
+            },
+        );
+        Ok(m)
+    }
+
     fn check_department(&self, org: OrgId, dept: Option<DeptId>) -> Result<()> {
         match dept {
             Some(d) if self.departments.get(&d).is_none_or(|x| x.org != org) => {
@@ -384,24 +409,7 @@ impl Store for MemoryStore {
         if !s.orgs.contains_key(&org) {
             return Err(ErrorCode::OrgNotFound.into());
         }
-        s.check_department(org, member.department)?;
-        s.check_unique(&member, None)?;
-        let id = MemberId(s.id());
-        s.phone_index.insert(member.phone.expose().to_string(), id);
-        s.id_index.insert(member.id_number.expose().to_string(), id);
-        let m = Member {
-            id,
-            org,
-            details: member,
-            created_at: at,
-        };
-        s.members.insert(
-            id,
-            MemberRow {
-                member: m.clone(),
-                deleted_at: None,
-            },
-        );
+        let m = s.add_member(org, member, at)?;
         Ok(m)
     }
 
@@ -623,24 +631,7 @@ impl Store for MemoryStore {
             .ok_or(ErrorCode::InvitationNotFound)?;
         inv.check(at)?;
         let org = inv.details.org;
-        s.check_department(org, member.department)?;
-        s.check_unique(&member, None)?;
-        let id = MemberId(s.id());
-        s.phone_index.insert(member.phone.expose().to_string(), id);
-        s.id_index.insert(member.id_number.expose().to_string(), id);
-        let m = Member {
-            id,
-            org,
-            details: member,
-            created_at: at,
-        };
-        s.members.insert(
-            id,
-            MemberRow {
-                member: m.clone(),
-                deleted_at: None,
-            },
-        );
+        let m = s.add_member(org, member, at)?;
         s.invitations.get_mut(digest).expect("read above").uses += 1;
         Ok(m)
     }
