@@ -184,6 +184,7 @@ pub const CHUNK: usize = 400;
 pub const ORG_COLS: &str = "id, county, kind, name, credit_code, leader_name, leader_phone, liaison_name, liaison_phone, listed_on, retired_on";
 pub const ADMIN_COLS: &str =
     "id, org, username, real_name, phone, email, password_hash, registered_at";
+pub const MEMBER_INSERT_COLS: &str = "org, department, name, position, gender, id_number, phone, email, education, created_at, created_on";
 pub const MEMBER_COLS: &str =
     "id, org, department, name, position, gender, id_number, phone, email, education, created_at";
 pub const INVITATION_COLS: &str =
@@ -346,6 +347,26 @@ macro_rules! sql_store {
             })
         }
 
+        /// Binds the 11 values of `MEMBER_INSERT_COLS` for one member.
+        fn bind_member<'q>(
+            q: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
+            org: OrgId,
+            m: &NewMember,
+            at: DateTime<Utc>,
+        ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>> {
+            q.bind(org.0)
+                .bind(m.department.map(|d| d.0))
+                .bind(m.name.expose().to_string())
+                .bind(m.position.clone())
+                .bind(m.gender.as_zh())
+                .bind(m.id_number.expose().to_string())
+                .bind(m.phone.expose().to_string())
+                .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
+                .bind(m.education.map(|e| e.as_zh()))
+                .bind(micros(at))
+                .bind(day_of(at))
+        }
+
         /// Which member uniqueness rule a violation broke.
         fn member_conflict(constraint: &str) -> ErrorCode {
             if constraint.contains("phone") { ErrorCode::PhoneTaken } else { ErrorCode::IdNumberTaken }
@@ -428,24 +449,9 @@ macro_rules! sql_store {
         impl $store {
             /// Inserts one member row (unique phone and ID number among active members).
             async fn insert_member_row(tx: &mut sqlx::Transaction<'static, $db>, org: OrgId, m: &NewMember, at: DateTime<Utc>) -> Result<i64> {
-                sqlx::query_scalar(
-                    "INSERT INTO members (org, department, name, position, gender, id_number, phone, email, education, created_at, created_on) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-                )
-                .bind(org.0)
-                .bind(m.department.map(|d| d.0))
-                .bind(m.name.expose())
-                .bind(&m.position)
-                .bind(m.gender.as_zh())
-                .bind(m.id_number.expose())
-                .bind(m.phone.expose())
-                .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
-                .bind(m.education.map(|e| e.as_zh()))
-                .bind(micros(at))
-                .bind(day_of(at))
-                .fetch_one(&mut **tx)
-                .await
-                .map_err(|e| on_unique(e, member_conflict))
+                let sql = format!("INSERT INTO members ({MEMBER_INSERT_COLS}) VALUES {} RETURNING id", <$store>::PLACEHOLDERS.values(1, 11, 1));
+                let row = bind_member(sqlx::query(&sql), org, m, at).fetch_one(&mut **tx).await.map_err(|e| on_unique(e, member_conflict))?;
+                row.try_get("id").map_err(db)
             }
 
             /// Replaces an active member's details (`MEMBER_NOT_FOUND` outside the org).
@@ -1038,24 +1044,12 @@ macro_rules! sql_store {
                     .collect();
                 for chunk in creates.chunks(CHUNK) {
                     let sql = format!(
-                        "INSERT INTO members (org, department, name, position, gender, id_number, phone, email, education, created_at, created_on) \
-                         VALUES {} RETURNING id, phone",
+                        "INSERT INTO members ({MEMBER_INSERT_COLS}) VALUES {} RETURNING id, phone",
                         <$store>::PLACEHOLDERS.values(chunk.len(), 11, 1)
                     );
                     let mut q = sqlx::query(&sql);
                     for (_, m) in chunk {
-                        q = q
-                            .bind(org.0)
-                            .bind(m.department.map(|d| d.0))
-                            .bind(m.name.expose())
-                            .bind(&m.position)
-                            .bind(m.gender.as_zh())
-                            .bind(m.id_number.expose())
-                            .bind(m.phone.expose())
-                            .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
-                            .bind(m.education.map(|e| e.as_zh()))
-                            .bind(micros(at))
-                            .bind(day_of(at));
+                        q = bind_member(q, org, m, at);
                     }
                     let rows = q.fetch_all(&mut *tx).await.map_err(|e| on_unique(e, member_conflict))?;
                     let mut by_phone: HashMap<String, i64> = HashMap::with_capacity(rows.len());
