@@ -486,12 +486,27 @@ fn merged_header_cells_still_name_their_columns() {
     for (c, t) in titles.iter().enumerate() {
         ws.write_string(0, c as u16, *t).unwrap();
     }
-    ws.merge_range(0, 5, 0, 6, "用户身份证号", &Format::new()).unwrap();
+    ws.merge_range(0, 5, 0, 6, "用户身份证号", &Format::new())
+        .unwrap();
     for (c, t) in ["用户手机号", "用户邮箱", "学历"].iter().enumerate() {
         ws.write_string(0, 7 + c as u16, *t).unwrap();
     }
     let f = sample::member_form(77, "");
-    for (c, v) in ["1", &f.name, "", &f.position, &f.gender, &f.id_number, "", &f.phone, "", &f.education].iter().enumerate() {
+    for (c, v) in [
+        "1",
+        &f.name,
+        "",
+        &f.position,
+        &f.gender,
+        &f.id_number,
+        "",
+        &f.phone,
+        "",
+        &f.education,
+    ]
+    .iter()
+    .enumerate()
+    {
         ws.write_string(1, c as u16, *v).unwrap();
     }
     let rows = read_member_rows(&wb.save_to_buffer().unwrap(), "merged.xlsx").unwrap();
