@@ -104,7 +104,7 @@ fn draws(c: &mut Criterion) {
 fn leaderboard(c: &mut Criterion) {
     let mut lb = LeaderboardIndex::new();
     for m in 0..MEMBERS {
-        lb.insert(MemberId(m), 0);
+        lb.insert(MemberId(m), 0).unwrap();
     }
     let mut r = SplitMix64::new(7);
     for _ in 0..5_000_000 {

@@ -86,7 +86,7 @@ impl Lockout {
             .copied()
             .filter(|t| *t > start && *t <= now)
             .collect();
-        let max = self.max_failures as usize;
+        let max = self.max_failures.max(1) as usize;
         if recent.len() < max {
             return None;
         }
@@ -118,5 +118,15 @@ mod tests {
         assert_eq!(p.locked_until(&f, now), Some(f[2] + Duration::hours(1)));
         assert_eq!(p.locked_until(&f, t0 + Duration::hours(3)), None);
         assert_eq!(p.locked_until(&f[..4], now), None);
+        let zero = Lockout {
+            max_failures: 0,
+            ..p
+        };
+        assert_eq!(
+            zero.locked_until(&[], now),
+            None,
+            "no panic on a zero policy"
+        );
+        assert!(zero.locked_until(&f[..1], now).is_some());
     }
 }

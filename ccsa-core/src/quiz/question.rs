@@ -86,13 +86,13 @@ impl Choices {
             Ok(Choices(bits))
         }
     }
-    /// One option by index (0 = A).
+    /// One option by index (0 = A); an index past H gives the empty set.
     pub const fn single(i: u8) -> Choices {
-        Choices(1 << i)
+        if i < 8 { Choices(1 << i) } else { Choices(0) }
     }
-    /// Whether option `i` (0 = A) is in the set.
+    /// Whether option `i` (0 = A) is in the set (never for an index past H).
     pub const fn contains(self, i: u8) -> bool {
-        self.0 & (1 << i) != 0
+        i < 8 && self.0 & (1 << i) != 0
     }
     /// Number of options in the set.
     pub const fn len(self) -> u32 {

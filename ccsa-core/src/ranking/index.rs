@@ -48,7 +48,7 @@ type IdMap<V> = HashMap<MemberId, V, BuildHasherDefault<IdHasher>>;
 /// use ccsa_core::directory::MemberId;
 ///
 /// let mut lb = LeaderboardIndex::new();
-/// for id in 1..=4 { lb.insert(MemberId(id), 0); }
+/// for id in 1..=4 { lb.insert(MemberId(id), 0)?; }
 /// lb.add(MemberId(1), 30)?;
 /// lb.add(MemberId(2), 50)?;
 /// lb.add(MemberId(3), 30)?;
@@ -87,6 +87,10 @@ fn score_of(state: u64) -> u32 {
 }
 
 const DIRECT_LIMIT: i64 = 1 << 24;
+
+/// Highest score the index holds (16,777,216 points; a campaign's members
+/// reach tens of thousands).
+pub const MAX_SCORE: u32 = 1 << 24;
 
 /// One row of an index page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -235,7 +239,12 @@ impl LeaderboardIndex {
     }
 
     /// Adds a member with a starting score (replacing any previous entry).
-    pub fn insert(&mut self, member: MemberId, points: u32) {
+    /// A score above [`MAX_SCORE`] is refused with `POLICY_INVALID` (the tree
+    /// spans the score range, so it must stay bounded).
+    pub fn insert(&mut self, member: MemberId, points: u32) -> crate::Result<()> {
+        if points > MAX_SCORE {
+            return Err(crate::ErrorCode::PolicyInvalid.into());
+        }
         self.remove(member);
         self.grow(points as usize);
         let slot = match self.free.pop() {
@@ -253,6 +262,7 @@ impl LeaderboardIndex {
         self.live += 1;
         self.tree_add(points, 1);
         self.place(slot, points);
+        Ok(())
     }
 
     /// Removes a member; returns whether it was there.
@@ -271,18 +281,18 @@ impl LeaderboardIndex {
 
     /// Adds `delta` points to a member (inserting it at 0 first if absent)
     /// and returns the new score. A change that would make the score negative
-    /// is refused with `POLICY_INVALID` and changes nothing.
+    /// or exceed [`MAX_SCORE`] is refused with `POLICY_INVALID` and changes nothing.
     #[inline]
     pub fn add(&mut self, member: MemberId, delta: i64) -> crate::Result<u32> {
         let slot = self.slot_of(member);
         let old = slot.map_or(0, |s| score_of(self.state[s as usize]));
         let new = i64::from(old) + delta;
-        if !(0..=i64::from(u32::MAX / 2)).contains(&new) {
+        if !(0..=i64::from(MAX_SCORE)).contains(&new) {
             return Err(crate::ErrorCode::PolicyInvalid.into());
         }
         let new = new as u32;
         let Some(slot) = slot else {
-            self.insert(member, new);
+            self.insert(member, new)?;
             return Ok(new);
         };
         if delta == 0 {
@@ -418,7 +428,9 @@ mod tests {
         assert!(lb.remove(big));
         assert!(!lb.remove(big));
         assert_eq!(lb.rank(MemberId(-3)), Some(101));
-        lb.insert(MemberId(5), 1000);
+        lb.insert(MemberId(5), 1000).unwrap();
+        assert!(lb.insert(MemberId(6), MAX_SCORE + 1).is_err());
+        assert!(lb.add(MemberId(5), i64::from(MAX_SCORE)).is_err());
         assert_eq!(lb.rank(MemberId(5)), Some(1));
         assert_eq!(lb.len(), 101);
     }

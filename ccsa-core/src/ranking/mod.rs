@@ -11,7 +11,7 @@ mod rank;
 mod report;
 mod standings;
 
-pub use index::{IdHasher, IndexEntry, LeaderboardIndex};
+pub use index::{IdHasher, IndexEntry, LeaderboardIndex, MAX_SCORE};
 pub use rank::{RankMethod, ScoreKey, leaderboard_order, rank, rank_values};
 pub use report::{CountyLine, MonthlyReport, OrgActivity, OrgLine, Participation, YearEndAwards};
 pub use standings::{LeaderboardEntry, Period, Scope, Standing, month_range, rank_standings};

@@ -44,7 +44,9 @@ impl ScoringPolicy {
     /// assert_eq!(p.award(5, 5).total(), 12); // 10 + 5, capped at 12
     /// ```
     pub fn award(&self, correct: u32, total: u32) -> Award {
-        let base = (correct * self.points_per_correct).min(self.daily_cap);
+        let base = correct
+            .saturating_mul(self.points_per_correct)
+            .min(self.daily_cap);
         let bonus = if total > 0 && correct == total {
             self.full_marks_bonus.min(self.daily_cap - base)
         } else {
@@ -123,6 +125,11 @@ mod tests {
         assert_eq!(p.award(5, 5), Award { base: 10, bonus: 0 });
         assert_eq!(p.award(0, 5), Award { base: 0, bonus: 0 });
         assert_eq!(p.award(0, 0), Award { base: 0, bonus: 0 });
+        let huge = ScoringPolicy {
+            points_per_correct: u32::MAX,
+            ..p
+        };
+        assert_eq!(huge.award(5, 5).base, 10, "no overflow: capped");
         assert_eq!(
             PolicySchedule::new(vec![]).unwrap_err().code(),
             ErrorCode::PolicyInvalid
