@@ -527,6 +527,8 @@ macro_rules! sql_store {
                 let entries: Vec<&LedgerEntry> = new.iter().flat_map(|s| s.ledger.iter()).filter(|e| e.points != 0).collect();
                 <$store>::insert_ledger(&mut tx, &entries).await?;
                 // 3. rollups, aggregated per key so each row is touched once
+                /// One rollup row's change: points, days, first submission,
+                /// and the latest submission that added points.
                 struct Agg {
                     org: i64,
                     points: i64,
@@ -534,30 +536,28 @@ macro_rules! sql_store {
                     first: i64,
                     positive: Option<i64>,
                 }
+                impl Agg {
+                    fn new(org: i64, at: i64) -> Agg {
+                        Agg { org, points: 0, days: 0, first: at, positive: None }
+                    }
+                    fn add(&mut self, points: i64, at: i64) {
+                        self.points += points;
+                        self.days += 1;
+                        self.first = self.first.min(at);
+                        if points > 0 {
+                            self.positive = Some(self.positive.map_or(at, |p| p.max(at)));
+                        }
+                    }
+                }
                 let mut totals: BTreeMap<i64, Agg> = BTreeMap::new();
                 let mut months: BTreeMap<(i64, i64), Agg> = BTreeMap::new();
                 let mut org_days: BTreeMap<(i64, NaiveDate), (i64, i64)> = BTreeMap::new();
                 for s in &new {
                     let at = micros(s.submitted_at);
+                    // totals follow the ledger; monthly rollups follow the log
                     let ledger_points: i64 = s.ledger.iter().map(|e| e.points).sum();
-                    for (agg, pts) in [
-                        (totals.entry(s.member.0), ledger_points),
-                    ] {
-                        let a = agg.or_insert(Agg { org: s.org.0, points: 0, days: 0, first: at, positive: None });
-                        a.points += pts;
-                        a.days += 1;
-                        a.first = a.first.min(at);
-                        if pts > 0 {
-                            a.positive = Some(a.positive.map_or(at, |p| p.max(at)));
-                        }
-                    }
-                    let a = months.entry((s.member.0, month_of(s.day))).or_insert(Agg { org: s.org.0, points: 0, days: 0, first: at, positive: None });
-                    a.points += s.points;
-                    a.days += 1;
-                    a.first = a.first.min(at);
-                    if s.points > 0 {
-                        a.positive = Some(a.positive.map_or(at, |p| p.max(at)));
-                    }
+                    totals.entry(s.member.0).or_insert_with(|| Agg::new(s.org.0, at)).add(ledger_points, at);
+                    months.entry((s.member.0, month_of(s.day))).or_insert_with(|| Agg::new(s.org.0, at)).add(s.points, at);
                     let d = org_days.entry((s.org.0, s.day)).or_insert((0, 0));
                     d.0 += 1;
                     d.1 += s.points;
