@@ -95,7 +95,9 @@ pub fn member_form(i: u64, department: &str) -> MemberForm {
 ///
 /// ```
 /// let bank = ccsa_core::sample::national_bank();
-/// assert!(bank.len() >= 48);
+/// assert!(bank.len() >= 120);
+/// let categories: std::collections::HashSet<_> = bank.iter().map(|q| q.category.as_str()).collect();
+/// assert!(categories.len() >= 6);
 /// assert!(bank.iter().all(|q| q.clone().validate().is_ok()));
 /// ```
 pub fn national_bank() -> Vec<crate::quiz::NewQuestion> {

@@ -451,6 +451,11 @@ async fn run(args: Args) -> Result<(), Error> {
     let t = Instant::now();
     let bank = sample::national_bank();
     let n_questions = bank.len();
+    let n_categories = bank
+        .iter()
+        .map(|q| q.category.as_str())
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     ccsa.add_national_questions(bank).await?;
     let questions: HashMap<QuestionId, Question> = store
         .questions(None)
@@ -459,7 +464,7 @@ async fn run(args: Args) -> Result<(), Error> {
         .map(|q| (q.id, q))
         .collect();
     println!(
-        "全国题库：{n_questions} 道题（6 个分类）；每人每天 5 题，30 天内不重复（题库允许时），错题按间隔复习。"
+        "全国题库：{n_questions} 道题（{n_categories} 个分类）；每人每天 5 题，30 天内不重复（题库允许时），错题按间隔复习。"
     );
     let days = (campaign.end - campaign.start).num_days() as u64 + 1;
     let pb = bar(days, "答题");

@@ -1,5 +1,8 @@
 -- ccsa schema, SQLite. Timestamps are Unix microseconds (INTEGER); days are
 -- 'YYYY-MM-DD' text (Beijing calendar days); months are YYYYMM integers.
+-- Tables keyed by (member, day)-like pairs are WITHOUT ROWID: clustered on
+-- their key, so a member's draws, answers and cards are read without a second
+-- lookup per row.
 
 CREATE TABLE orgs (
     id            INTEGER PRIMARY KEY,
@@ -110,7 +113,7 @@ CREATE TABLE draws (
     questions     TEXT    NOT NULL,
     reviews       INTEGER NOT NULL,
     PRIMARY KEY (member, day)
-);
+) WITHOUT ROWID;
 
 -- The answer log: one row per member and day, never updated.
 CREATE TABLE submissions (
@@ -123,7 +126,7 @@ CREATE TABLE submissions (
     points       INTEGER NOT NULL,
     answers      TEXT    NOT NULL,
     PRIMARY KEY (member, day)
-);
+) WITHOUT ROWID;
 CREATE INDEX submissions_by_day ON submissions (day, points DESC, submitted_at, member);
 
 -- Every point change; totals are derived from it.
@@ -157,7 +160,7 @@ CREATE TABLE member_months (
     days       INTEGER NOT NULL,
     reached_at INTEGER NOT NULL,
     PRIMARY KEY (member, month)
-);
+) WITHOUT ROWID;
 CREATE INDEX member_months_rank ON member_months (month, points DESC, reached_at, member);
 
 CREATE TABLE org_days (
@@ -166,7 +169,7 @@ CREATE TABLE org_days (
     participants INTEGER NOT NULL,
     points       INTEGER NOT NULL,
     PRIMARY KEY (org, day)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE review_cards (
     member        INTEGER NOT NULL,
@@ -176,4 +179,4 @@ CREATE TABLE review_cards (
     ease_milli    INTEGER NOT NULL,
     due           TEXT    NOT NULL,
     PRIMARY KEY (member, question)
-);
+) WITHOUT ROWID;
