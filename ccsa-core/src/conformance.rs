@@ -1727,20 +1727,7 @@ pub async fn imports_are_atomic(store: Arc<dyn Store>) {
         .await
         .unwrap();
     ccsa.create_department(&ctx, "生产部").await.unwrap();
-    let row = |n: u32, i: u64, dept: &str| {
-        let f = sample::member_form(i, dept);
-        ImportRow {
-            row: n,
-            name: Cell::Text(f.name),
-            department: Cell::Text(f.department),
-            position: Cell::Text(f.position),
-            gender: Cell::Text(f.gender),
-            id_number: Cell::Text(f.id_number),
-            phone: Cell::Text(f.phone),
-            email: Cell::Empty,
-            education: Cell::Text(f.education),
-        }
-    };
+    let row = |n: u32, i: u64, dept: &str| ImportRow::from_form(n, &sample::member_form(i, dept));
     let rows = vec![
         row(2, 1, "生产部"),
         row(3, 2, ""),

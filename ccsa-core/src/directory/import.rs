@@ -114,6 +114,29 @@ impl ImportRow {
         .all(|c| c.is_blank())
     }
 
+    /// A row holding a form's fields as text (blank fields as empty cells):
+    /// the inverse of [`ImportRow::to_form`].
+    pub fn from_form(row: u32, form: &MemberForm) -> ImportRow {
+        let cell = |s: &str| {
+            if s.trim().is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(s.to_string())
+            }
+        };
+        ImportRow {
+            row,
+            name: cell(&form.name),
+            department: cell(&form.department),
+            position: cell(&form.position),
+            gender: cell(&form.gender),
+            id_number: cell(&form.id_number),
+            phone: cell(&form.phone),
+            email: cell(&form.email),
+            education: cell(&form.education),
+        }
+    }
+
     /// The row as the add form's fields.
     pub fn to_form(&self) -> MemberForm {
         MemberForm {
@@ -333,30 +356,40 @@ pub fn plan_import(
                 None
             }
         };
-        // Duplicates within the file, even when other fields failed.
-        if let Ok(p) = Phone::parse(&form.phone) {
-            match seen_phone.get(p.expose()) {
-                Some(&first) => errors.push(err(
-                    Field::Phone.title_zh(),
-                    ErrorCode::PhoneDuplicateInFile,
-                    Some(first),
-                    None,
-                )),
-                None => {
-                    seen_phone.insert(p.expose().to_string(), r.row);
-                }
-            }
-        }
-        if let Ok(id) = IdNumber::parse(&form.id_number, today) {
-            match seen_id.get(id.expose()) {
-                Some(&first) => errors.push(err(
-                    Field::IdNumber.title_zh(),
-                    ErrorCode::IdNumberDuplicateInFile,
-                    Some(first),
-                    None,
-                )),
-                None => {
-                    seen_id.insert(id.expose().to_string(), r.row);
+        // Duplicates within the file, even when other fields failed; a
+        // validated row's phone and ID number are not parsed again.
+        let phone_key = match &member {
+            Some(m) => Some(m.phone.expose().to_string()),
+            None => Phone::parse(&form.phone)
+                .ok()
+                .map(|p| p.expose().to_string()),
+        };
+        let id_key = match &member {
+            Some(m) => Some(m.id_number.expose().to_string()),
+            None => IdNumber::parse(&form.id_number, today)
+                .ok()
+                .map(|i| i.expose().to_string()),
+        };
+        for (key, seen, field, code) in [
+            (
+                phone_key,
+                &mut seen_phone,
+                Field::Phone,
+                ErrorCode::PhoneDuplicateInFile,
+            ),
+            (
+                id_key,
+                &mut seen_id,
+                Field::IdNumber,
+                ErrorCode::IdNumberDuplicateInFile,
+            ),
+        ] {
+            if let Some(key) = key {
+                match seen.get(&key) {
+                    Some(&first) => errors.push(err(field.title_zh(), code, Some(first), None)),
+                    None => {
+                        seen.insert(key, r.row);
+                    }
                 }
             }
         }
@@ -449,18 +482,7 @@ mod tests {
             .collect()
     }
     fn row(n: u32, i: u64, dept: &str) -> ImportRow {
-        let f = sample::member_form(i, dept);
-        ImportRow {
-            row: n,
-            name: Cell::Text(f.name),
-            department: Cell::Text(f.department),
-            position: Cell::Text(f.position),
-            gender: Cell::Text(f.gender),
-            id_number: Cell::Text(f.id_number),
-            phone: Cell::Text(f.phone),
-            email: Cell::Empty,
-            education: Cell::Text(f.education),
-        }
+        ImportRow::from_form(n, &sample::member_form(i, dept))
     }
     fn codes(p: &ImportPlan, row: u32) -> Vec<ErrorCode> {
         p.report
