@@ -58,6 +58,7 @@ pub const CASES: &[&str] = &[
     "service_end_to_end",
     "bulk_paths_match_single_calls",
     "imports_are_atomic",
+    "import_transactions_span_batches",
     "invitations_count_their_uses",
 ];
 
@@ -877,12 +878,13 @@ pub async fn duplicate_submissions_score_once(store: Arc<dyn Store>) {
     let calls = (0..1000).map(|i| {
         let store = store.clone();
         // Each caller sends a different grading; only the first stored counts.
+        // At most 4 of 5 correct, so whichever wins leaves a review card.
         let s = submission(
             m.id,
             org,
             "2020-03-24",
-            (i % 5) as u32 + 1,
-            10 * ((i % 5) + 1),
+            (i % 4) as u32 + 1,
+            10 * ((i % 4) + 1),
             at("2020-03-24", 10) + Duration::seconds(i),
             &qs,
         );
@@ -1790,6 +1792,169 @@ pub async fn imports_are_atomic(store: Arc<dyn Store>) {
     sound(&store).await;
 }
 
+/// An import transaction across batches: lookups see earlier batches,
+/// updates free phones for later creates, nothing is visible or kept until
+/// commit, a failed write or a dropped transaction keeps nothing; through
+/// the facade, a file larger than one batch is still all-or-nothing.
+pub async fn import_transactions_span_batches(store: Arc<dyn Store>) {
+    use crate::directory::{Cell, DepartmentName, ImportMode, ImportOp, ImportRow, RowOutcome};
+    let orgs = bureaus(&store).await;
+    let (a, b) = (orgs[0].id, orgs[1].id);
+    let when = at("2020-03-24", 9);
+    assert_eq!(
+        store
+            .begin_import(OrgId(9_999_999), when)
+            .await
+            .err()
+            .map(|e| e.code()),
+        Some(ErrorCode::OrgNotFound)
+    );
+    let b_member = store
+        .insert_member(b, new_member(90, None), when)
+        .await
+        .unwrap();
+    let b_dept = store
+        .create_department(b, DepartmentName::parse("B部").unwrap())
+        .await
+        .unwrap();
+    let (m1, m2) = (new_member(1, None), new_member(2, None));
+    let mut m1_moved = m1.clone();
+    m1_moved.phone = new_member(3, None).phone;
+    let mut m4 = new_member(4, None);
+    m4.phone = m1.phone.clone();
+
+    for keep in [false, true] {
+        let mut tx = store.begin_import(a, when).await.unwrap();
+        let first = tx
+            .write(vec![
+                ImportOp::Create(m1.clone()),
+                ImportOp::Create(m2.clone()),
+            ])
+            .await
+            .unwrap();
+        assert_eq!(first.len(), 2);
+        assert_ne!(first[0], first[1]);
+        let seen = tx
+            .members_matching(std::slice::from_ref(&m1.phone), &[])
+            .await
+            .unwrap();
+        assert_eq!(seen.len(), 1, "the transaction sees its own earlier batch");
+        assert_eq!((seen[0].id, seen[0].org), (first[0], a));
+        // Batch two: the update frees m1's phone, the create takes it.
+        let second = tx
+            .write(vec![
+                ImportOp::Create(m4.clone()),
+                ImportOp::Update(first[0], m1_moved.clone()),
+            ])
+            .await
+            .unwrap();
+        assert_eq!(second[1], first[0]);
+        let holder = tx
+            .members_matching(std::slice::from_ref(&m1.phone), &[])
+            .await
+            .unwrap();
+        assert_eq!(holder.len(), 1);
+        assert_eq!(holder[0].id, second[0]);
+        if keep {
+            tx.commit().await.unwrap();
+        } else {
+            drop(tx);
+        }
+        let members = store.members(a).await.unwrap();
+        if keep {
+            assert_eq!(members.len(), 3);
+            let moved = members.iter().find(|m| m.id == first[0]).unwrap();
+            assert_eq!(moved.details.phone, m1_moved.phone);
+            assert_eq!(moved.created_at, when);
+        } else {
+            assert!(members.is_empty(), "a dropped import keeps nothing");
+        }
+    }
+
+    // Refused writes: each error code, and the failed transaction keeps nothing.
+    let mut taken = new_member(5, None);
+    taken.phone = b_member.details.phone.clone();
+    let mut same_id = new_member(91, None);
+    same_id.id_number = b_member.details.id_number.clone();
+    same_id.gender = b_member.details.gender;
+    let mut other_dept = new_member(6, None);
+    other_dept.department = Some(b_dept.id);
+    for (op, code) in [
+        (ImportOp::Create(taken), ErrorCode::PhoneTaken),
+        (ImportOp::Create(same_id), ErrorCode::IdNumberTaken),
+        (ImportOp::Create(other_dept), ErrorCode::DepartmentNotFound),
+        (
+            ImportOp::Update(b_member.id, new_member(7, None)),
+            ErrorCode::MemberNotFound,
+        ),
+    ] {
+        let mut tx = store.begin_import(a, when).await.unwrap();
+        tx.write(vec![ImportOp::Create(new_member(8, None))])
+            .await
+            .unwrap();
+        assert_eq!(tx.write(vec![op]).await.unwrap_err().code(), code);
+        drop(tx);
+        assert_eq!(store.members(a).await.unwrap().len(), 3);
+    }
+
+    // Through the facade: 2,500 rows (two batches) whose last row fails.
+    let clock = Arc::new(ManualClock::new(at("2020-03-25", 9)));
+    let ccsa = Ccsa::new(store.clone(), clock, Campaign::notice_2020(1))
+        .unwrap()
+        .with_entropy_seed(5);
+    let seat = store
+        .claim_admin_seat(new_admin(
+            a,
+            "batcher",
+            &hash_password("batch2020", [2; 16]),
+        ))
+        .await
+        .unwrap();
+    let (_, ctx) = ccsa
+        .login(seat.admin.username.as_str(), "batch2020")
+        .await
+        .unwrap();
+    let mut rows: Vec<ImportRow> = (0..2_500u64)
+        .map(|i| ImportRow::from_form(i as u32 + 2, &sample::member_form(1_000 + i, "")))
+        .collect();
+    rows.last_mut().unwrap().phone = Cell::Text("1380013800".into());
+    let mut calls = Vec::new();
+    let aon = ccsa
+        .import_rows(&ctx, rows.clone(), ImportMode::AllOrNothing, &mut |r, w| {
+            calls.push((r, w))
+        })
+        .await
+        .unwrap();
+    assert!(!aon.written);
+    assert_eq!(aon.count(RowOutcome::Created), 2_499);
+    assert!(aon.rows.iter().all(|r| r.member.is_none()));
+    assert_eq!(calls.len(), 2, "progress after each batch");
+    assert_eq!(calls[1].0, 2_500);
+    assert_eq!(
+        store.members(a).await.unwrap().len(),
+        3,
+        "the first batch was rolled back with the second"
+    );
+    let valid = ccsa
+        .import_rows(&ctx, rows, ImportMode::ValidRows, &mut |_, _| {})
+        .await
+        .unwrap();
+    assert!(valid.written);
+    assert_eq!(valid.count(RowOutcome::Created), 2_499);
+    assert_eq!(valid.count(RowOutcome::Failed), 1);
+    let members = store.members(a).await.unwrap();
+    assert_eq!(members.len(), 3 + 2_499);
+    for line in valid
+        .rows
+        .iter()
+        .filter(|r| r.outcome == RowOutcome::Created)
+    {
+        let id = line.member.expect("created rows carry their member id");
+        assert!(members.iter().any(|m| m.id == id));
+    }
+    sound(&store).await;
+}
+
 /// QR-code invitations: every error code, scoping to the org, and
 /// concurrent redemptions that never exceed the maximum uses.
 pub async fn invitations_count_their_uses(store: Arc<dyn Store>) {
@@ -1981,6 +2146,7 @@ macro_rules! store_conformance {
             service_end_to_end,
             bulk_paths_match_single_calls,
             imports_are_atomic,
+            import_transactions_span_batches,
             invitations_count_their_uses
         );
     };

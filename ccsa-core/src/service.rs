@@ -7,12 +7,12 @@ use crate::admin::{
 use crate::binding::{AppUserId, Binding, LockKey, Lockout};
 use crate::clock::Clock;
 use crate::directory::{
-    Department, DepartmentDeletion, DepartmentName, DeptId, ImportMode, ImportOp, ImportReport,
-    ImportRow, Invitation, InvitationId, InvitationKey, InvitationToken, Member, MemberForm,
-    MemberId, NewInvitation, plan_import,
+    CheckedRows, Department, DepartmentDeletion, DepartmentName, DeptId, ImportMode, ImportOp,
+    ImportPlanner, ImportReport, ImportRow, Invitation, InvitationId, InvitationKey,
+    InvitationToken, Member, MemberForm, MemberId, NewInvitation,
 };
 use crate::error::{Field, FieldError};
-use crate::identity::{IdNumber, PersonName, Phone};
+use crate::identity::{PersonName, Phone};
 use crate::quiz::{
     Answer, BankOwner, DailyDraw, DrawHistory, DrawKey, DrawPool, NewQuestion, Question,
     QuestionId, QuizQuestion, ReviewCard, ReviewChange, draw, grade,
@@ -25,6 +25,9 @@ use crate::scoring::{
     Campaign, DailySubmission, LedgerEntry, LedgerKind, QuizResult, SubmissionOutcome,
 };
 use crate::store::{QuizHistory, Store};
+
+/// Rows per import batch (one lookup and one write each).
+const IMPORT_BATCH: usize = 2_000;
 use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use parking_lot::Mutex;
@@ -446,40 +449,91 @@ impl Ccsa {
     pub async fn import_rows(
         &self,
         ctx: &AdminContext,
-        mut rows: Vec<ImportRow>,
+        rows: Vec<ImportRow>,
         mode: ImportMode,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport> {
-        let today = self.today();
-        rows.retain(|r| !r.is_blank());
-        if rows.is_empty() {
+        let mut batches = Vec::new();
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            batches.push(Ok(rows.by_ref().take(IMPORT_BATCH).collect()));
+        }
+        self.import_batches(ctx, mode, futures::stream::iter(batches), progress)
+            .await
+    }
+
+    /// The import engine: batches of rows go through an [`ImportPlanner`]
+    /// and, unless it is a dry run, one store import transaction, as they
+    /// arrive; committed at the end if the mode allows (see
+    /// [`ImportPlanner::should_commit`]), rolled back otherwise.
+    async fn import_batches(
+        &self,
+        ctx: &AdminContext,
+        mode: ImportMode,
+        mut batches: impl futures::Stream<Item = Result<Vec<ImportRow>>> + Unpin,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportReport> {
+        let departments = self.store.departments(ctx.org).await?;
+        let mut planner = ImportPlanner::new(mode, self.today(), ctx.org, &departments);
+        let mut tx = match mode {
+            ImportMode::DryRun => None,
+            _ => Some(self.store.begin_import(ctx.org, self.clock.now()).await?),
+        };
+        // Checks the next batch (in-file rules only; no store access).
+        async fn next_checked(
+            batches: &mut (impl futures::Stream<Item = Result<Vec<ImportRow>>> + Unpin),
+            planner: &mut ImportPlanner<'_>,
+        ) -> Option<Result<(usize, CheckedRows)>> {
+            use futures::StreamExt;
+            let batch = batches.next().await?;
+            Some(batch.map(|b| (b.len(), planner.check(b))))
+        }
+        let (mut read, mut written) = (0, 0);
+        let mut upcoming = next_checked(&mut batches, &mut planner).await;
+        while let Some(item) = upcoming.take() {
+            let (rows, checked) = item?;
+            read += rows;
+            let mut ops = Vec::new();
+            if !checked.is_empty() {
+                let (phones, ids) = (checked.phones(), checked.id_numbers());
+                let existing = match tx.as_mut() {
+                    Some(tx) => tx.members_matching(&phones, &ids).await?,
+                    None => self.store.members_matching(&phones, &ids).await?,
+                };
+                ops = planner.decide(checked, &existing);
+            }
+            // The store writes this batch on its connection while this task
+            // checks the next one.
+            let (lines, ops): (Vec<usize>, Vec<ImportOp>) = ops.into_iter().unzip();
+            let members = match tx.as_mut() {
+                Some(tx) if !ops.is_empty() => {
+                    let (members, next) = futures::future::join(
+                        tx.write(ops),
+                        next_checked(&mut batches, &mut planner),
+                    )
+                    .await;
+                    upcoming = next;
+                    members?
+                }
+                _ => {
+                    upcoming = next_checked(&mut batches, &mut planner).await;
+                    Vec::new()
+                }
+            };
+            written += members.len();
+            for (line, member) in lines.into_iter().zip(members) {
+                planner.written(line, member);
+            }
+            progress(read, written);
+        }
+        if planner.rows_checked() == 0 {
             return Err(ErrorCode::SheetEmpty.into());
         }
-        let departments = self.store.departments(ctx.org).await?;
-        let phones: Vec<Phone> = rows
-            .iter()
-            .filter_map(|r| Phone::parse(&r.phone.as_text()).ok())
-            .collect();
-        let ids: Vec<IdNumber> = rows
-            .iter()
-            .filter_map(|r| IdNumber::parse(&r.id_number.as_text(), today).ok())
-            .collect();
-        let existing = self.store.members_matching(&phones, &ids).await?;
-        let plan = plan_import(&rows, mode, today, ctx.org, &departments, &existing);
-        progress(rows.len(), 0);
-        let mut report = plan.report;
-        if !plan.ops.is_empty() {
-            let (lines, ops): (Vec<usize>, Vec<ImportOp>) = plan.ops.into_iter().unzip();
-            let written = self
-                .store
-                .apply_import(ctx.org, ops, self.clock.now())
-                .await?;
-            for (line, id) in lines.iter().zip(&written) {
-                report.rows[*line].member = Some(*id);
-            }
-            progress(rows.len(), written.len());
+        let commit = planner.should_commit();
+        if let (Some(tx), true) = (tx, commit) {
+            tx.commit().await?;
         }
-        Ok(report)
+        Ok(planner.finish(commit))
     }
 
     /// The import template for the admin's org (导入模板): the notice's
@@ -493,8 +547,13 @@ impl Ccsa {
     }
 
     /// Imports a member file (`.xlsx`, `.xls`, `.ods`, or UTF-8 `.csv`,
-    /// judged by `file_name`): [`crate::spreadsheet::read_member_rows`] then
-    /// [`Ccsa::import_rows`].
+    /// judged by `file_name`) with the rules of [`Ccsa::import_rows`], as a
+    /// pipeline: a reader thread streams the file in batches
+    /// ([`crate::spreadsheet::stream_member_rows`]) while this task checks
+    /// each batch and the store writes the one before, all in one store
+    /// transaction. `progress` is called after each batch with (rows read,
+    /// rows written). On SQLite the import holds the write lock from the
+    /// first batch to the commit (other writers wait, readers do not).
     #[cfg(feature = "spreadsheet")]
     pub async fn import_file(
         &self,
@@ -504,8 +563,32 @@ impl Ccsa {
         mode: ImportMode,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportReport> {
-        let rows = crate::spreadsheet::read_member_rows(bytes, file_name)?;
-        self.import_rows(ctx, rows, mode, progress).await
+        // Read on a thread of its own while this task checks and writes.
+        let (tx, rx) = futures::channel::mpsc::channel::<Result<Vec<ImportRow>>>(2);
+        let (bytes, file_name) = (bytes.to_vec(), file_name.to_string());
+        std::thread::Builder::new()
+            .name("ccsa-import-reader".into())
+            .spawn(move || {
+                use futures::SinkExt;
+                let mut tx = tx;
+                let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    crate::spreadsheet::stream_member_rows(
+                        &bytes,
+                        &file_name,
+                        IMPORT_BATCH,
+                        &mut |batch| futures::executor::block_on(tx.send(Ok(batch))).is_ok(),
+                    )
+                }))
+                // A reader that panicked must not look like a file that ended.
+                .unwrap_or_else(|_| {
+                    Err(Error::new(ErrorCode::FileUnreadable).with_note("读取文件时出错"))
+                });
+                if let Err(e) = read {
+                    let _ = futures::executor::block_on(tx.send(Err(e)));
+                }
+            })
+            .map_err(|_| Error::storage("could not start the import reader thread"))?;
+        self.import_batches(ctx, mode, rx, progress).await
     }
 
     /// Creates a QR-code invitation (二维码邀请) to the admin's org,

@@ -15,7 +15,7 @@ use crate::directory::{
 };
 use crate::identity::{Education, fold_width};
 use crate::{Error, ErrorCode, Result};
-use calamine::{Data, Reader};
+use calamine::{Data, DataRef, Reader, Xlsx};
 use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Formula, Workbook};
 use std::io::Cursor;
 
@@ -182,9 +182,11 @@ pub fn error_report_xlsx(rows: &[ImportRow], report: &ImportReport) -> Result<Ve
     }
     ws.set_column_width(titles.len() as u16 - 1, 60.0)
         .map_err(xlsx_err)?;
+    let by_row: std::collections::HashMap<u32, &ImportRow> =
+        rows.iter().map(|r| (r.row, r)).collect();
     for (i, line) in report.rows.iter().enumerate() {
         let r = i as u32 + 1;
-        let Some(row) = rows.iter().find(|x| x.row == line.row) else {
+        let Some(row) = by_row.get(&line.row) else {
             continue;
         };
         ws.write_number(r, 0, f64::from(line.row))
@@ -227,11 +229,8 @@ pub fn error_report_xlsx(rows: &[ImportRow], report: &ImportReport) -> Result<Ve
     wb.save_to_buffer().map_err(xlsx_err)
 }
 
-/// A table of cells with the sheet row number of its first row.
-struct Grid {
-    first_row: u32,
-    rows: Vec<Vec<Cell>>,
-}
+/// Rows per batch when a member file is streamed ([`stream_member_rows`]).
+pub const BATCH_ROWS: usize = 2_000;
 
 fn cell_of(d: &Data) -> Cell {
     match d {
@@ -239,15 +238,38 @@ fn cell_of(d: &Data) -> Cell {
         Data::String(s) => Cell::Text(s.clone()),
         Data::Float(f) => Cell::Number(*f),
         Data::Int(i) => Cell::Number(*i as f64),
-        Data::Bool(b) => Cell::Text(if *b { "TRUE" } else { "FALSE" }.to_string()),
-        Data::DateTime(dt) => Cell::Text(
-            dt.as_datetime()
-                .map(|t| t.format("%Y-%m-%d").to_string())
-                .unwrap_or_else(|| dt.as_f64().to_string()),
-        ),
+        Data::Bool(b) => bool_cell(*b),
+        Data::DateTime(dt) => date_cell(dt),
         Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(s.clone()),
         Data::Error(e) => Cell::Text(format!("#{e:?}")),
     }
+}
+
+fn cell_of_ref(d: &DataRef<'_>) -> Cell {
+    match d {
+        DataRef::Empty => Cell::Empty,
+        DataRef::String(s) => Cell::Text(s.clone()),
+        DataRef::SharedString(s) => Cell::Text((*s).to_string()),
+        DataRef::Float(f) => Cell::Number(*f),
+        DataRef::Int(i) => Cell::Number(*i as f64),
+        DataRef::Bool(b) => bool_cell(*b),
+        DataRef::DateTime(dt) => date_cell(dt),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(s.clone()),
+        DataRef::Error(e) => Cell::Text(format!("#{e:?}")),
+    }
+}
+
+fn bool_cell(b: bool) -> Cell {
+    Cell::Text(if b { "TRUE" } else { "FALSE" }.to_string())
+}
+
+/// A date cell the way a person reads it (`2020-03-24`).
+fn date_cell(dt: &calamine::ExcelDateTime) -> Cell {
+    Cell::Text(
+        dt.as_datetime()
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| dt.as_f64().to_string()),
+    )
 }
 
 fn title_key(s: &str) -> String {
@@ -255,6 +277,146 @@ fn title_key(s: &str) -> String {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect()
+}
+
+/// Turns a sheet's rows, in order, into batches of [`ImportRow`]s: finds
+/// the header row among the sheet's first 30 rows, then maps each data row
+/// by column title.
+struct Assembler<'s> {
+    first_row: Option<u32>,
+    columns: Option<[usize; 8]>,
+    best_missing: Option<Vec<&'static str>>,
+    batch: Vec<ImportRow>,
+    batch_rows: usize,
+    sink: &'s mut dyn FnMut(Vec<ImportRow>) -> bool,
+    /// The sink wants no more rows.
+    stopped: bool,
+    /// No header in this sheet's first 30 rows.
+    sheet_done: bool,
+}
+
+impl<'s> Assembler<'s> {
+    fn new(batch_rows: usize, sink: &'s mut dyn FnMut(Vec<ImportRow>) -> bool) -> Self {
+        Assembler {
+            first_row: None,
+            columns: None,
+            best_missing: None,
+            batch: Vec::with_capacity(batch_rows),
+            batch_rows: batch_rows.max(1),
+            sink,
+            stopped: false,
+            sheet_done: false,
+        }
+    }
+
+    /// Starts looking for the header in another sheet.
+    fn next_sheet(&mut self) {
+        self.first_row = None;
+        self.sheet_done = false;
+    }
+
+    /// Whether the header has been found (then only this sheet is read).
+    fn found(&self) -> bool {
+        self.columns.is_some()
+    }
+
+    /// Whether to keep reading this sheet.
+    fn wants_more(&self) -> bool {
+        !self.stopped && !self.sheet_done
+    }
+
+    /// One row of the sheet (`row` 0-based, cells by column).
+    fn row(&mut self, row: u32, mut cells: Vec<Cell>) {
+        let Some(idx) = self.columns else {
+            let first = *self.first_row.get_or_insert(row);
+            if row < first + 30 {
+                self.header(&cells);
+            } else {
+                self.sheet_done = true;
+            }
+            return;
+        };
+        let mut take = |i: usize| {
+            cells
+                .get_mut(idx[i])
+                .map(std::mem::take)
+                .unwrap_or_default()
+        };
+        let r = ImportRow {
+            row: row + 1,
+            name: take(0),
+            department: take(1),
+            position: take(2),
+            gender: take(3),
+            id_number: take(4),
+            phone: take(5),
+            email: take(6),
+            education: take(7),
+        };
+        if r.is_blank() {
+            return;
+        }
+        self.batch.push(r);
+        if self.batch.len() >= self.batch_rows {
+            self.flush();
+        }
+    }
+
+    fn header(&mut self, cells: &[Cell]) {
+        let keys: Vec<String> = cells.iter().map(|c| title_key(&c.as_text())).collect();
+        let required = &TEMPLATE_COLUMNS[1..];
+        let found: Vec<Option<usize>> = required
+            .iter()
+            .map(|t| keys.iter().position(|k| k == t))
+            .collect();
+        let hits = found.iter().filter(|f| f.is_some()).count();
+        if hits == required.len() {
+            let mut idx = [0; 8];
+            for (slot, f) in idx.iter_mut().zip(&found) {
+                *slot = f.expect("all found");
+            }
+            self.columns = Some(idx);
+        } else if hits >= 3 {
+            let missing: Vec<&'static str> = required
+                .iter()
+                .zip(&found)
+                .filter(|(_, f)| f.is_none())
+                .map(|(t, _)| *t)
+                .collect();
+            if self
+                .best_missing
+                .as_ref()
+                .is_none_or(|b| missing.len() < b.len())
+            {
+                self.best_missing = Some(missing);
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if !self.batch.is_empty() && !self.stopped {
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_rows));
+            if !(self.sink)(batch) {
+                self.stopped = true;
+            }
+        }
+    }
+
+    /// Ends the stream: the last batch, or the `COLUMN_MISSING` error.
+    fn finish(mut self) -> Result<()> {
+        if self.found() {
+            self.flush();
+            return Ok(());
+        }
+        let required = &TEMPLATE_COLUMNS[1..];
+        Err(match self.best_missing {
+            Some(m) => {
+                Error::new(ErrorCode::ColumnMissing).with_note(format!("缺少：{}", m.join("、")))
+            }
+            None => Error::new(ErrorCode::ColumnMissing)
+                .with_note(format!("未找到表头：{}", required.join("、"))),
+        })
+    }
 }
 
 /// Parses UTF-8 CSV (RFC 4180 quoting; a BOM is skipped).
@@ -303,103 +465,121 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<Vec<Cell>>> {
     Ok(rows)
 }
 
-fn grids(bytes: &[u8], file_name: &str) -> Result<Vec<(String, Grid)>> {
-    if file_name.to_ascii_lowercase().ends_with(".csv") {
-        return Ok(vec![(
-            "csv".into(),
-            Grid {
-                first_row: 1,
-                rows: parse_csv(bytes)?,
-            },
-        )]);
-    }
-    let unreadable = |_| Error::new(ErrorCode::FileUnreadable);
-    let mut book =
-        calamine::open_workbook_auto_from_rs(Cursor::new(bytes.to_vec())).map_err(unreadable)?;
-    let mut names = book.sheet_names();
-    // The template's own sheet first, then the others in order.
+/// The template sheet first, then the others in order.
+fn sheet_order(mut names: Vec<String>) -> Vec<String> {
     names.sort_by_key(|n| n.trim() != TEMPLATE_SHEET);
-    let mut out = Vec::new();
-    for name in names {
-        let range = book.worksheet_range(&name).map_err(unreadable)?;
-        let first_row = range.start().map_or(1, |(r, _)| r + 1);
-        let first_col = range.start().map_or(0, |(_, c)| c) as usize;
-        let rows = range
-            .rows()
-            .map(|r| {
-                let mut v = vec![Cell::Empty; first_col];
-                v.extend(r.iter().map(cell_of));
-                v
-            })
-            .collect();
-        out.push((name, Grid { first_row, rows }));
-    }
-    Ok(out)
+    names
 }
 
-/// Reads the data rows of a member file (xlsx, xls, ods, or UTF-8 CSV when
-/// `file_name` ends in `.csv`). The header row is found by its titles in
-/// the first 30 rows of the template sheet (or, failing that, of any sheet):
-/// surrounding spaces and full-width characters are tolerated and 序号 may
-/// be missing; a missing required column is one `COLUMN_MISSING` error
-/// naming it. Blank rows are skipped; each row keeps its sheet row number.
-pub fn read_member_rows(bytes: &[u8], file_name: &str) -> Result<Vec<ImportRow>> {
-    let sheets = grids(bytes, file_name)?;
-    let required = &TEMPLATE_COLUMNS[1..];
-    let mut best_missing: Option<Vec<&str>> = None;
-    for (_, grid) in &sheets {
-        for (hi, header) in grid.rows.iter().take(30).enumerate() {
-            let keys: Vec<String> = header.iter().map(|c| title_key(&c.as_text())).collect();
-            let col = |t: &str| keys.iter().position(|k| k == t);
-            let found: Vec<Option<usize>> = required.iter().map(|t| col(t)).collect();
-            let hits = found.iter().filter(|f| f.is_some()).count();
-            if hits == 0 {
-                continue;
-            }
-            if hits < required.len() {
-                let missing: Vec<&str> = required
-                    .iter()
-                    .zip(&found)
-                    .filter(|(_, f)| f.is_none())
-                    .map(|(t, _)| *t)
-                    .collect();
-                if hits >= 3
-                    && best_missing
-                        .as_ref()
-                        .is_none_or(|b| missing.len() < b.len())
+/// Streams an `.xlsx` sheet by sheet, cell by cell (no whole-sheet table in
+/// memory). `None` when the bytes are not an `.xlsx` workbook.
+fn stream_xlsx(bytes: &[u8], asm: &mut Assembler<'_>) -> Option<Result<()>> {
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).ok()?;
+    let unreadable = |_| Error::new(ErrorCode::FileUnreadable);
+    Some((|| {
+        for name in sheet_order(book.sheet_names()) {
+            asm.next_sheet();
+            let mut cells = book.worksheet_cells_reader(&name).map_err(unreadable)?;
+            let mut current: Option<(u32, Vec<Cell>)> = None;
+            while asm.wants_more() {
+                let Some(c) = cells.next_cell().map_err(unreadable)? else {
+                    break;
+                };
+                let (r, col) = c.get_position();
+                if current.as_ref().is_some_and(|(cr, _)| *cr != r)
+                    && let Some((cr, row)) = current.take()
                 {
-                    best_missing = Some(missing);
+                    asm.row(cr, row);
                 }
-                continue;
+                let (_, row) = current.get_or_insert_with(|| (r, Vec::with_capacity(9)));
+                let col = col as usize;
+                if row.len() <= col {
+                    row.resize(col + 1, Cell::Empty);
+                }
+                row[col] = cell_of_ref(c.get_value());
             }
-            let idx: Vec<usize> = found.into_iter().map(|f| f.expect("all found")).collect();
-            let get = |r: &[Cell], i: usize| r.get(idx[i]).cloned().unwrap_or_default();
-            let rows = grid.rows[hi + 1..]
-                .iter()
-                .enumerate()
-                .map(|(k, r)| ImportRow {
-                    row: grid.first_row + (hi + 1 + k) as u32,
-                    name: get(r, 0),
-                    department: get(r, 1),
-                    position: get(r, 2),
-                    gender: get(r, 3),
-                    id_number: get(r, 4),
-                    phone: get(r, 5),
-                    email: get(r, 6),
-                    education: get(r, 7),
-                })
-                .filter(|r| !r.is_blank())
-                .collect();
-            return Ok(rows);
+            if let Some((cr, row)) = current.take()
+                && asm.wants_more()
+            {
+                asm.row(cr, row);
+            }
+            if asm.found() {
+                break;
+            }
+        }
+        Ok(())
+    })())
+}
+
+/// Reads `.xls`, `.ods` (and anything else calamine recognises) through
+/// whole-sheet tables.
+fn read_tables(bytes: &[u8], asm: &mut Assembler<'_>) -> Result<()> {
+    let unreadable = |_| Error::new(ErrorCode::FileUnreadable);
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
+    for name in sheet_order(book.sheet_names()) {
+        asm.next_sheet();
+        let range = book.worksheet_range(&name).map_err(unreadable)?;
+        let (first_row, first_col) = range.start().unwrap_or((0, 0));
+        for (k, r) in range.rows().enumerate() {
+            if !asm.wants_more() {
+                break;
+            }
+            let mut v = vec![Cell::Empty; first_col as usize];
+            v.extend(r.iter().map(cell_of));
+            asm.row(first_row + k as u32, v);
+        }
+        if asm.found() {
+            break;
         }
     }
-    Err(match best_missing {
-        Some(m) => {
-            Error::new(ErrorCode::ColumnMissing).with_note(format!("缺少：{}", m.join("、")))
+    Ok(())
+}
+
+/// Streams the data rows of a member file (xlsx, xls, ods, or UTF-8 CSV
+/// when `file_name` ends in `.csv`) to `sink` in batches of `batch_rows`,
+/// in file order; `sink` returns `false` to stop reading. `.xlsx` files are
+/// read cell by cell, so memory stays flat however long the file is.
+///
+/// The header row is found by its titles in the first 30 rows of the
+/// template sheet (or, failing that, of any sheet): surrounding spaces and
+/// full-width characters are tolerated and 序号 may be missing; a missing
+/// required column is one `COLUMN_MISSING` error naming it. Blank rows are
+/// skipped; each row keeps its sheet row number. A file that is not a
+/// spreadsheet is `FILE_UNREADABLE`.
+pub fn stream_member_rows(
+    bytes: &[u8],
+    file_name: &str,
+    batch_rows: usize,
+    sink: &mut dyn FnMut(Vec<ImportRow>) -> bool,
+) -> Result<()> {
+    let mut asm = Assembler::new(batch_rows, sink);
+    if file_name.to_ascii_lowercase().ends_with(".csv") {
+        for (k, row) in parse_csv(bytes)?.into_iter().enumerate() {
+            if !asm.wants_more() {
+                break;
+            }
+            asm.row(k as u32, row);
         }
-        None => Error::new(ErrorCode::ColumnMissing)
-            .with_note(format!("未找到表头：{}", required.join("、"))),
-    })
+    } else if bytes.starts_with(b"PK") {
+        match stream_xlsx(bytes, &mut asm) {
+            Some(done) => done?,
+            None => read_tables(bytes, &mut asm)?, // an .ods (also a zip)
+        }
+    } else {
+        read_tables(bytes, &mut asm)?;
+    }
+    asm.finish()
+}
+
+/// Reads all the data rows of a member file: [`stream_member_rows`]
+/// collected into one list.
+pub fn read_member_rows(bytes: &[u8], file_name: &str) -> Result<Vec<ImportRow>> {
+    let mut rows = Vec::new();
+    stream_member_rows(bytes, file_name, BATCH_ROWS, &mut |batch| {
+        rows.extend(batch);
+        true
+    })?;
+    Ok(rows)
 }
 
 #[cfg(test)]

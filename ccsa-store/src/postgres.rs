@@ -39,6 +39,18 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 impl PgStore {
     const BACKEND: &'static str = "postgres";
     const PLACEHOLDERS: crate::sql::Placeholders = crate::sql::Placeholders::Numbered;
+    /// Bulk member inserts use multi-row statements (ids from the sequence).
+    const JSON_BULK: bool = false;
+    /// A column test against a list bound as one text array.
+    const IN_TEXT_LIST: &'static str = "= ANY($1)";
+
+    /// Binds a list of strings as one `text[]` (see `IN_TEXT_LIST`).
+    fn bind_texts<'q>(
+        q: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
+        values: Vec<String>,
+    ) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
+        q.bind(values)
+    }
     const STRING_AGG: &'static str = "string_agg";
     const DAY_TEXT: &'static str = "to_char(day, 'YYYY-MM-DD')";
     const DUE_TEXT: &'static str = "to_char(due, 'YYYY-MM-DD')";

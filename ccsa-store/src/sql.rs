@@ -174,8 +174,8 @@ pub mod multi_row {
     }
 }
 
-/// Values per `IN (...)` list in bulk lookups.
-pub const LOOKUP_CHUNK: usize = 4000;
+/// Rows per JSON-array insert (SQLite import path).
+pub const JSON_CHUNK: usize = 5000;
 
 /// Rows per multi-row statement in bulk paths (keeps parameters under
 /// SQLite's 32,766 and PostgreSQL's 65,535 limits).
@@ -197,7 +197,10 @@ pub const QUESTION_COLS: &str = "id, owner_org, kind, stem, options, answer, exp
 /// (a write transaction), `fn reader(&self) -> &Pool<$db>`, `fn writer(&self)
 /// -> &Pool<$db>`, `const BACKEND: &'static str` and
 /// `const PLACEHOLDERS: Placeholders`, the bulk writers `insert_log` and
-/// `insert_ledger` (multi-row `INSERT` or `COPY`), and the SQL spellings
+/// `insert_ledger` (multi-row `INSERT` or `COPY`), the list binding
+/// `bind_texts` with its test `IN_TEXT_LIST` (a JSON array on SQLite, a
+/// `text[]` on PostgreSQL), `const JSON_BULK: bool` (member imports insert
+/// JSON arrays of rows rather than multi-row `VALUES`), and the SQL spellings
 /// `STRING_AGG` (`group_concat` / `string_agg`), `DAY_TEXT` and `DUE_TEXT`
 /// (the `day` and `due` columns as `YYYY-MM-DD` text).
 macro_rules! sql_store {
@@ -215,7 +218,7 @@ macro_rules! sql_store {
         use ccsa_core::ranking::{LeaderboardEntry, OrgActivity, Period, Scope, Standing};
         use ccsa_core::registry::{CountyId, NewOrg, Org, OrgContacts, OrgId};
         use ccsa_core::scoring::{DailySubmission, LedgerEntry, LedgerKind, QuizResult, SubmissionOutcome};
-        use ccsa_core::store::{InvariantReport, QuizHistory, Store};
+        use ccsa_core::store::{ImportTx, InvariantReport, QuizHistory, Store};
         use ccsa_core::{ErrorCode, Result};
         use chrono::{DateTime, Datelike, NaiveDate, Utc};
         use sqlx::Row;
@@ -444,6 +447,162 @@ macro_rules! sql_store {
                 points: r.try_get("points").map_err(g)?,
                 reached_at: from_micros(r.try_get("reached_at").map_err(g)?)?,
             })
+        }
+
+        /// Active members whose phone or ID number is in the lists, on one
+        /// connection (a pool connection or an open transaction): one query
+        /// per column, the values bound as one list (`json_each` on SQLite,
+        /// `= ANY` on PostgreSQL).
+        async fn members_matching_on(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            phones: &[Phone],
+            id_numbers: &[IdNumber],
+        ) -> Result<Vec<Member>> {
+            let mut found: BTreeMap<i64, Member> = BTreeMap::new();
+            for (column, values) in [
+                ("phone", phones.iter().map(|p| p.expose().to_string()).collect::<Vec<_>>()),
+                ("id_number", id_numbers.iter().map(|i| i.expose().to_string()).collect::<Vec<_>>()),
+            ] {
+                if values.is_empty() {
+                    continue;
+                }
+                let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE deleted_at IS NULL AND {column} {}", <$store>::IN_TEXT_LIST);
+                for r in <$store>::bind_texts(sqlx::query(&sql), values).fetch_all(&mut *conn).await.map_err(db)? {
+                    let m = member_from_row(&r)?;
+                    found.insert(m.id.0, m);
+                }
+            }
+            Ok(found.into_values().collect())
+        }
+
+        /// An import transaction on this backend (see `ImportTx`).
+        struct SqlImport {
+            tx: sqlx::Transaction<'static, $db>,
+            org: OrgId,
+            at: DateTime<Utc>,
+            departments: HashSet<i64>,
+            /// The next member id, once read (SQLite bulk path).
+            next_id: Option<i64>,
+        }
+
+        impl SqlImport {
+            /// Inserts new members; returns their ids in order.
+            async fn insert_members(&mut self, creates: &[&NewMember]) -> Result<Vec<i64>> {
+                if <$store>::JSON_BULK {
+                    // SQLite: one statement per chunk, the rows as one JSON
+                    // array; ids assigned here (the write lock is held, so
+                    // `MAX(id)` cannot move under us).
+                    let mut next = match self.next_id {
+                        Some(n) => n,
+                        None => {
+                            let max: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM members")
+                                .fetch_one(&mut *self.tx)
+                                .await
+                                .map_err(db)?;
+                            max + 1
+                        }
+                    };
+                    let mut ids = Vec::with_capacity(creates.len());
+                    for chunk in creates.chunks(JSON_CHUNK) {
+                        let rows: Vec<_> = chunk
+                            .iter()
+                            .map(|m| {
+                                (
+                                    m.department.map(|d| d.0),
+                                    m.name.expose(),
+                                    m.position.as_str(),
+                                    m.gender.as_zh(),
+                                    m.id_number.expose(),
+                                    m.phone.expose(),
+                                    m.email.as_ref().map(|e| e.as_str()),
+                                    m.education.map(|e| e.as_zh()),
+                                )
+                            })
+                            .collect();
+                        let json = serde_json::to_string(&rows).map_err(|_| corrupt("import rows"))?;
+                        sqlx::query(
+                            "INSERT INTO members (id, org, department, name, position, gender, id_number, phone, email, education, created_at, created_on) \
+                             SELECT $1 + key, $2, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, $3, $4 \
+                             FROM json_each($5)",
+                        )
+                        .bind(next)
+                        .bind(self.org.0)
+                        .bind(micros(self.at))
+                        .bind(day_of(self.at))
+                        .bind(json)
+                        .execute(&mut *self.tx)
+                        .await
+                        .map_err(|e| on_unique(e, member_conflict))?;
+                        ids.extend(next..next + chunk.len() as i64);
+                        next += chunk.len() as i64;
+                    }
+                    self.next_id = Some(next);
+                    return Ok(ids);
+                }
+                // PostgreSQL: multi-row statements; ids come back keyed by phone.
+                let mut ids = Vec::with_capacity(creates.len());
+                for chunk in creates.chunks(CHUNK) {
+                    let sql = format!(
+                        "INSERT INTO members ({MEMBER_INSERT_COLS}) VALUES {} RETURNING id, phone",
+                        <$store>::PLACEHOLDERS.values(chunk.len(), 11, 1)
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for m in chunk {
+                        q = bind_member(q, self.org, m, self.at);
+                    }
+                    let rows = q.fetch_all(&mut *self.tx).await.map_err(|e| on_unique(e, member_conflict))?;
+                    let mut by_phone: HashMap<String, i64> = HashMap::with_capacity(rows.len());
+                    for r in rows {
+                        by_phone.insert(r.try_get("phone").map_err(db)?, r.try_get("id").map_err(db)?);
+                    }
+                    for m in chunk {
+                        ids.push(*by_phone.get(m.phone.expose()).ok_or_else(|| corrupt("import ids"))?);
+                    }
+                }
+                Ok(ids)
+            }
+        }
+
+        #[async_trait]
+        impl ImportTx for SqlImport {
+            async fn members_matching(&mut self, phones: &[Phone], id_numbers: &[IdNumber]) -> Result<Vec<Member>> {
+                members_matching_on(&mut self.tx, phones, id_numbers).await
+            }
+
+            async fn write(&mut self, ops: Vec<ImportOp>) -> Result<Vec<MemberId>> {
+                for op in &ops {
+                    let (ImportOp::Create(m) | ImportOp::Update(_, m)) = op;
+                    if m.department.is_some_and(|d| !self.departments.contains(&d.0)) {
+                        return Err(ErrorCode::DepartmentNotFound.into());
+                    }
+                }
+                let mut ids: Vec<Option<MemberId>> = vec![None; ops.len()];
+                // Updates first (they may free a phone a new row takes), one by one.
+                for (i, op) in ops.iter().enumerate() {
+                    let ImportOp::Update(id, m) = op else { continue };
+                    <$store>::update_member_row(&mut self.tx, self.org, *id, m).await?;
+                    ids[i] = Some(*id);
+                }
+                let (slots, creates): (Vec<usize>, Vec<&NewMember>) = ops
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, op)| match op {
+                        ImportOp::Create(m) => Some((i, m)),
+                        ImportOp::Update(..) => None,
+                    })
+                    .unzip();
+                if !creates.is_empty() {
+                    let new_ids = self.insert_members(&creates).await?;
+                    for (i, id) in slots.into_iter().zip(new_ids) {
+                        ids[i] = Some(MemberId(id));
+                    }
+                }
+                Ok(ids.into_iter().map(|i| i.expect("every op wrote a member")).collect())
+            }
+
+            async fn commit(self: Box<Self>) -> Result<()> {
+                self.tx.commit().await.map_err(db)
+            }
         }
 
         impl $store {
@@ -986,83 +1145,24 @@ macro_rules! sql_store {
             }
 
             async fn members_matching(&self, phones: &[Phone], id_numbers: &[IdNumber]) -> Result<Vec<Member>> {
-                let ph = <$store>::PLACEHOLDERS;
-                let mut found: BTreeMap<i64, Member> = BTreeMap::new();
-                for (column, values) in [
-                    ("phone", phones.iter().map(|p| p.expose().to_string()).collect::<Vec<_>>()),
-                    ("id_number", id_numbers.iter().map(|i| i.expose().to_string()).collect::<Vec<_>>()),
-                ] {
-                    for chunk in values.chunks(LOOKUP_CHUNK) {
-                        let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE deleted_at IS NULL AND {column} IN ({})", ph.list(chunk.len(), 1));
-                        let mut q = sqlx::query(&sql);
-                        for v in chunk {
-                            q = q.bind(v.as_str());
-                        }
-                        for r in q.fetch_all(self.reader()).await.map_err(db)? {
-                            let m = member_from_row(&r)?;
-                            found.insert(m.id.0, m);
-                        }
-                    }
-                }
-                Ok(found.into_values().collect())
+                let mut conn = self.reader().acquire().await.map_err(db)?;
+                members_matching_on(&mut conn, phones, id_numbers).await
             }
 
-            async fn apply_import(&self, org: OrgId, ops: Vec<ImportOp>, at: DateTime<Utc>) -> Result<Vec<MemberId>> {
+            async fn begin_import(&self, org: OrgId, at: DateTime<Utc>) -> Result<Box<dyn ImportTx + '_>> {
                 let mut tx = self.tx().await?;
                 let found: Option<i64> = sqlx::query_scalar("SELECT id FROM orgs WHERE id = $1").bind(org.0).fetch_optional(&mut *tx).await.map_err(db)?;
                 if found.is_none() {
                     return Err(ErrorCode::OrgNotFound.into());
                 }
-                let depts: HashSet<i64> = sqlx::query_scalar::<_, i64>("SELECT id FROM departments WHERE org = $1")
+                let departments: HashSet<i64> = sqlx::query_scalar::<_, i64>("SELECT id FROM departments WHERE org = $1")
                     .bind(org.0)
                     .fetch_all(&mut *tx)
                     .await
                     .map_err(db)?
                     .into_iter()
                     .collect();
-                let mut ids: Vec<Option<MemberId>> = vec![None; ops.len()];
-                for op in &ops {
-                    let (ImportOp::Create(m) | ImportOp::Update(_, m)) = op;
-                    if m.department.is_some_and(|d| !depts.contains(&d.0)) {
-                        return Err(ErrorCode::DepartmentNotFound.into());
-                    }
-                }
-                // Updates first (they may free a phone a new row takes), one by one.
-                for (i, op) in ops.iter().enumerate() {
-                    let ImportOp::Update(id, m) = op else { continue };
-                    <$store>::update_member_row(&mut tx, org, *id, m).await?;
-                    ids[i] = Some(*id);
-                }
-                // New members in multi-row statements; ids come back keyed by phone.
-                let creates: Vec<(usize, &NewMember)> = ops
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, op)| match op {
-                        ImportOp::Create(m) => Some((i, m)),
-                        ImportOp::Update(..) => None,
-                    })
-                    .collect();
-                for chunk in creates.chunks(CHUNK) {
-                    let sql = format!(
-                        "INSERT INTO members ({MEMBER_INSERT_COLS}) VALUES {} RETURNING id, phone",
-                        <$store>::PLACEHOLDERS.values(chunk.len(), 11, 1)
-                    );
-                    let mut q = sqlx::query(&sql);
-                    for (_, m) in chunk {
-                        q = bind_member(q, org, m, at);
-                    }
-                    let rows = q.fetch_all(&mut *tx).await.map_err(|e| on_unique(e, member_conflict))?;
-                    let mut by_phone: HashMap<String, i64> = HashMap::with_capacity(rows.len());
-                    for r in rows {
-                        by_phone.insert(r.try_get("phone").map_err(db)?, r.try_get("id").map_err(db)?);
-                    }
-                    for (i, m) in chunk {
-                        ids[*i] = Some(MemberId(*by_phone.get(m.phone.expose()).ok_or_else(|| corrupt("import ids"))?));
-                    }
-                }
-                let ids: Vec<MemberId> = ids.into_iter().map(|i| i.expect("every op wrote a member")).collect();
-                tx.commit().await.map_err(db)?;
-                Ok(ids)
+                Ok(Box::new(SqlImport { tx, org, at, departments, next_id: None }))
             }
 
             async fn insert_invitation(&self, inv: NewInvitation) -> Result<Invitation> {

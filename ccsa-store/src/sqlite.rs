@@ -42,6 +42,18 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 impl SqliteStore {
     const BACKEND: &'static str = "sqlite";
     const PLACEHOLDERS: crate::sql::Placeholders = crate::sql::Placeholders::Anonymous;
+    /// Bulk member inserts bind their rows as one JSON array.
+    const JSON_BULK: bool = true;
+    /// A column test against a list bound as one JSON array.
+    const IN_TEXT_LIST: &'static str = "IN (SELECT value FROM json_each($1))";
+
+    /// Binds a list of strings as one JSON array (see `IN_TEXT_LIST`).
+    fn bind_texts<'q>(
+        q: sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+        values: Vec<String>,
+    ) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
+        q.bind(serde_json::to_string(&values).expect("strings serialise"))
+    }
     const STRING_AGG: &'static str = "group_concat";
     const DAY_TEXT: &'static str = "day";
     const DUE_TEXT: &'static str = "due";

@@ -64,6 +64,14 @@ impl Cell {
         }
     }
 
+    /// The cell as text, consuming it (no copy for text cells).
+    pub fn into_text(self) -> String {
+        match self {
+            Cell::Text(s) => s,
+            other => other.as_text(),
+        }
+    }
+
     fn is_blank(&self) -> bool {
         match self {
             Cell::Empty => true,
@@ -134,6 +142,20 @@ impl ImportRow {
             phone: cell(&form.phone),
             email: cell(&form.email),
             education: cell(&form.education),
+        }
+    }
+
+    /// The row as the add form's fields, consuming it.
+    pub fn into_form(self) -> MemberForm {
+        MemberForm {
+            name: self.name.into_text(),
+            department: self.department.into_text(),
+            position: self.position.into_text(),
+            gender: self.gender.into_text(),
+            id_number: self.id_number.into_text(),
+            phone: self.phone.into_text(),
+            email: self.email.into_text(),
+            education: self.education.into_text(),
         }
     }
 
@@ -281,7 +303,356 @@ pub fn suggest_department<'a>(typed: &str, departments: &'a [Department]) -> Opt
         .map(|(_, n)| n)
 }
 
-/// Checks every row and plans the writes.
+/// Rows checked by [`ImportPlanner::check`] that passed every check a row
+/// can pass on its own, waiting for [`ImportPlanner::decide`].
+#[derive(Debug, Default)]
+pub struct CheckedRows {
+    /// (report line, the validated member).
+    candidates: Vec<(usize, NewMember)>,
+}
+
+impl CheckedRows {
+    /// The candidates' phones (to look up who already uses them).
+    pub fn phones(&self) -> Vec<Phone> {
+        self.candidates
+            .iter()
+            .map(|(_, m)| m.phone.clone())
+            .collect()
+    }
+
+    /// The candidates' ID numbers (to look up who already uses them).
+    pub fn id_numbers(&self) -> Vec<IdNumber> {
+        self.candidates
+            .iter()
+            .map(|(_, m)| m.id_number.clone())
+            .collect()
+    }
+
+    /// How many rows are waiting for a decision.
+    pub fn len(&self) -> usize {
+        self.candidates.len()
+    }
+
+    /// Whether no row is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.candidates.is_empty()
+    }
+}
+
+/// Plans an import batch by batch, so a large file can be read, checked and
+/// written as a stream (one store transaction around all of it).
+///
+/// For each batch of rows, in file order:
+/// 1. [`check`](Self::check) validates every row with
+///    [`MemberForm::validate`] and finds duplicates within the file (the
+///    later row fails, naming the earlier one, across batches too);
+/// 2. the caller looks up the store's active members using the candidates'
+///    [`phones`](CheckedRows::phones) and [`id_numbers`](CheckedRows::id_numbers);
+/// 3. [`decide`](Self::decide) turns each candidate into created / updated /
+///    unchanged or failed (phone or ID number used by someone else) and
+///    returns the writes, report line first.
+///
+/// [`finish`](Self::finish) returns the report. [`plan_import`] is the
+/// one-batch form.
+///
+/// ```
+/// use ccsa_core::directory::{ImportMode, ImportPlanner, ImportRow, RowOutcome};
+/// use ccsa_core::registry::OrgId;
+/// use ccsa_core::sample;
+///
+/// let today = "2020-03-24".parse().unwrap();
+/// let mut planner = ImportPlanner::new(ImportMode::ValidRows, today, OrgId(1), &[]);
+/// let rows = vec![
+///     ImportRow::from_form(2, &sample::member_form(1, "")),
+///     ImportRow::from_form(3, &sample::member_form(1, "")), // the same person again
+/// ];
+/// let checked = planner.check(rows);
+/// let ops = planner.decide(checked, &[]); // nobody in the store uses these
+/// assert_eq!(ops.len(), 1);
+/// let report = planner.finish(false); // nothing was written in this example
+/// assert_eq!(report.count(RowOutcome::Created), 1);
+/// assert_eq!(report.rows[1].errors[0].other_row, Some(2));
+/// ```
+#[derive(Debug)]
+pub struct ImportPlanner<'a> {
+    mode: ImportMode,
+    today: NaiveDate,
+    org: crate::registry::OrgId,
+    departments: &'a [Department],
+    /// Phone (as a number) → the first row using it.
+    seen_phone: HashMap<u64, u32>,
+    /// ID number (its first 17 digits, which fix the 18th) → the first row.
+    seen_id: HashMap<u64, u32>,
+    lines: Vec<RowReport>,
+    writes: usize,
+}
+
+impl<'a> ImportPlanner<'a> {
+    /// A planner for one import into `org`, whose departments are `departments`.
+    pub fn new(
+        mode: ImportMode,
+        today: NaiveDate,
+        org: crate::registry::OrgId,
+        departments: &'a [Department],
+    ) -> Self {
+        ImportPlanner {
+            mode,
+            today,
+            org,
+            departments,
+            seen_phone: HashMap::new(),
+            seen_id: HashMap::new(),
+            lines: Vec::new(),
+            writes: 0,
+        }
+    }
+
+    /// Whether any row so far failed.
+    pub fn any_failed(&self) -> bool {
+        self.lines.iter().any(|l| l.outcome == RowOutcome::Failed)
+    }
+
+    /// Whether the writes returned so far may be committed: not in a dry
+    /// run, and in all-or-nothing mode only if no row failed. Ask after the
+    /// last batch; when `false`, roll the transaction back.
+    pub fn should_commit(&self) -> bool {
+        match self.mode {
+            ImportMode::DryRun => false,
+            ImportMode::AllOrNothing => !self.any_failed(),
+            ImportMode::ValidRows => self.writes > 0,
+        }
+    }
+
+    /// Rows checked so far.
+    pub fn rows_checked(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Validates a batch of rows (blank rows are skipped) and records a
+    /// report line for each; returns the rows still in the running.
+    pub fn check(&mut self, rows: impl IntoIterator<Item = ImportRow>) -> CheckedRows {
+        let mut out = CheckedRows::default();
+        for r in rows.into_iter().filter(|r| !r.is_blank()) {
+            let mut errors = Vec::new();
+            let id_as_number = matches!(r.id_number, Cell::Number(_));
+            let row = r.row;
+            let mut form = r.into_form();
+            if id_as_number {
+                // A float has lost the last digits: judge nothing by them (not
+                // even the gender they encode); the row fails on this column.
+                form.id_number.clear();
+            }
+            let member = match form.validate(self.today, self.departments) {
+                Ok(m) if !id_as_number => Some(m),
+                Ok(_) => {
+                    errors.push(row_error(
+                        row,
+                        Field::IdNumber.title_zh(),
+                        ErrorCode::IdNumberExcelMangled,
+                        None,
+                        None,
+                    ));
+                    None
+                }
+                Err(fields) => {
+                    for f in fields {
+                        let code = if f.field == Field::IdNumber && id_as_number {
+                            ErrorCode::IdNumberExcelMangled
+                        } else {
+                            f.code
+                        };
+                        let extra = (f.code == ErrorCode::DepartmentNotFound)
+                            .then(|| {
+                                suggest_department(&form.department, self.departments)
+                                    .map(|s| format!("（您是否要填写“{s}”？）"))
+                            })
+                            .flatten();
+                        errors.push(row_error(row, field_title(f.field), code, None, extra));
+                    }
+                    None
+                }
+            };
+            // Duplicates within the file, even when other fields failed; a
+            // validated row's phone and ID number are not parsed again.
+            let phone_key = match &member {
+                Some(m) => Some(phone_key(&m.phone)),
+                None => Phone::parse(&form.phone).ok().map(|p| phone_key(&p)),
+            };
+            let id_key = match &member {
+                Some(m) => Some(id_key(&m.id_number)),
+                None => IdNumber::parse(&form.id_number, self.today)
+                    .ok()
+                    .map(|i| id_key(&i)),
+            };
+            for (key, seen, field, code) in [
+                (
+                    phone_key,
+                    &mut self.seen_phone,
+                    Field::Phone,
+                    ErrorCode::PhoneDuplicateInFile,
+                ),
+                (
+                    id_key,
+                    &mut self.seen_id,
+                    Field::IdNumber,
+                    ErrorCode::IdNumberDuplicateInFile,
+                ),
+            ] {
+                if let Some(key) = key {
+                    match seen.get(&key) {
+                        Some(&first) => {
+                            errors.push(row_error(row, field.title_zh(), code, Some(first), None))
+                        }
+                        None => {
+                            seen.insert(key, row);
+                        }
+                    }
+                }
+            }
+            let line = self.lines.len();
+            if let Some(m) = member.filter(|_| errors.is_empty()) {
+                out.candidates.push((line, m));
+            }
+            self.lines.push(RowReport {
+                row,
+                outcome: RowOutcome::Failed,
+                member: None,
+                errors,
+            });
+        }
+        out
+    }
+
+    /// Decides each checked row against `existing` (the active members, in
+    /// any org, using the candidates' phones or ID numbers) and returns the
+    /// writes to apply, each with its report line. In a dry run, and in
+    /// all-or-nothing mode once any row has failed, no writes are returned
+    /// (the report still says what each row would be).
+    pub fn decide(&mut self, checked: CheckedRows, existing: &[Member]) -> Vec<(usize, ImportOp)> {
+        let by_id: HashMap<&str, &Member> = existing
+            .iter()
+            .map(|m| (m.details.id_number.expose(), m))
+            .collect();
+        let by_phone: HashMap<&str, &Member> = existing
+            .iter()
+            .map(|m| (m.details.phone.expose(), m))
+            .collect();
+        let mut ops = Vec::new();
+        for (line, m) in checked.candidates {
+            let report = &mut self.lines[line];
+            let same_id = by_id.get(m.id_number.expose()).copied();
+            if same_id.is_some_and(|owner| owner.org != self.org) {
+                report.errors.push(row_error(
+                    report.row,
+                    Field::IdNumber.title_zh(),
+                    ErrorCode::IdNumberTaken,
+                    None,
+                    None,
+                ));
+            }
+            if let Some(p) = by_phone.get(m.phone.expose())
+                && same_id.is_none_or(|s| s.id != p.id)
+            {
+                report.errors.push(row_error(
+                    report.row,
+                    Field::Phone.title_zh(),
+                    ErrorCode::PhoneTaken,
+                    None,
+                    None,
+                ));
+            }
+            if !report.errors.is_empty() {
+                continue;
+            }
+            match same_id {
+                Some(owner) if owner.details == m => {
+                    report.outcome = RowOutcome::Unchanged;
+                    report.member = Some(owner.id);
+                }
+                Some(owner) => {
+                    report.outcome = RowOutcome::Updated;
+                    report.member = Some(owner.id);
+                    ops.push((line, ImportOp::Update(owner.id, m)));
+                }
+                None => {
+                    report.outcome = RowOutcome::Created;
+                    ops.push((line, ImportOp::Create(m)));
+                }
+            }
+        }
+        let write = match self.mode {
+            ImportMode::DryRun => false,
+            ImportMode::AllOrNothing => !self.any_failed(),
+            ImportMode::ValidRows => true,
+        };
+        if !write {
+            ops.clear();
+        }
+        self.writes += ops.len();
+        ops
+    }
+
+    /// Records the member id a write produced for a report line.
+    pub fn written(&mut self, line: usize, member: MemberId) {
+        self.lines[line].member = Some(member);
+    }
+
+    /// The report. `written` says whether the caller's writes were kept
+    /// (committed); when not, created rows lose their member ids.
+    pub fn finish(mut self, written: bool) -> ImportReport {
+        if !written {
+            for l in &mut self.lines {
+                if l.outcome == RowOutcome::Created {
+                    l.member = None;
+                }
+            }
+        }
+        ImportReport {
+            mode: self.mode,
+            written: written && self.writes > 0,
+            rows: self.lines,
+        }
+    }
+}
+
+/// A phone as a number (11 digits), for duplicate checks.
+fn phone_key(p: &Phone) -> u64 {
+    digits_key(p.expose())
+}
+
+/// An ID number's first 17 digits as a number: they decide the check
+/// character, so two ID numbers with the same key are the same.
+fn id_key(i: &IdNumber) -> u64 {
+    digits_key(&i.expose()[..17])
+}
+
+fn digits_key(s: &str) -> u64 {
+    s.bytes()
+        .fold(0u64, |k, b| k * 10 + u64::from(b.wrapping_sub(b'0') % 10))
+}
+
+fn row_error(
+    row: u32,
+    column: &str,
+    code: ErrorCode,
+    other: Option<u32>,
+    extra: Option<String>,
+) -> RowError {
+    RowError {
+        row,
+        column: column.to_string(),
+        code,
+        message: match (&extra, other) {
+            (Some(x), _) => format!("{}{}", code.message_zh(), x),
+            (None, Some(o)) => format!("{}（与第{}行重复）", code.message_zh(), o),
+            (None, None) => code.message_zh().to_string(),
+        },
+        other_row: other,
+    }
+}
+
+/// Checks every row and plans the writes: [`ImportPlanner`] with the whole
+/// file as one batch.
 ///
 /// `existing` are the active members, in any org, whose phone or ID number
 /// appears in the file (the caller fetches them in one store query).
@@ -293,171 +664,13 @@ pub fn plan_import(
     departments: &[Department],
     existing: &[Member],
 ) -> ImportPlan {
-    let by_id: HashMap<&str, &Member> = existing
-        .iter()
-        .map(|m| (m.details.id_number.expose(), m))
-        .collect();
-    let by_phone: HashMap<&str, &Member> = existing
-        .iter()
-        .map(|m| (m.details.phone.expose(), m))
-        .collect();
-    let mut seen_phone: HashMap<String, u32> = HashMap::new();
-    let mut seen_id: HashMap<String, u32> = HashMap::new();
-    let mut lines = Vec::with_capacity(rows.len());
-    let mut ops = Vec::new();
-    for r in rows {
-        let mut errors = Vec::new();
-        let err =
-            |column: &str, code: ErrorCode, other: Option<u32>, extra: Option<String>| RowError {
-                row: r.row,
-                column: column.to_string(),
-                code,
-                message: match (&extra, other) {
-                    (Some(x), _) => format!("{}{}", code.message_zh(), x),
-                    (None, Some(o)) => format!("{}（与第{}行重复）", code.message_zh(), o),
-                    (None, None) => code.message_zh().to_string(),
-                },
-                other_row: other,
-            };
-        let id_as_number = matches!(r.id_number, Cell::Number(_));
-        let mut form = r.to_form();
-        if id_as_number {
-            // A float has lost the last digits: judge nothing by them (not
-            // even the gender they encode); the row fails on this column.
-            form.id_number.clear();
-        }
-        let validated = form.validate(today, departments);
-        let member = match validated {
-            Ok(m) if !id_as_number => Some(m),
-            Ok(_) => {
-                errors.push(err(
-                    Field::IdNumber.title_zh(),
-                    ErrorCode::IdNumberExcelMangled,
-                    None,
-                    None,
-                ));
-                None
-            }
-            Err(fields) => {
-                for f in fields {
-                    let code = if f.field == Field::IdNumber && id_as_number {
-                        ErrorCode::IdNumberExcelMangled
-                    } else {
-                        f.code
-                    };
-                    let extra = (f.code == ErrorCode::DepartmentNotFound)
-                        .then(|| {
-                            suggest_department(&form.department, departments)
-                                .map(|s| format!("（您是否要填写“{s}”？）"))
-                        })
-                        .flatten();
-                    errors.push(err(field_title(f.field), code, None, extra));
-                }
-                None
-            }
-        };
-        // Duplicates within the file, even when other fields failed; a
-        // validated row's phone and ID number are not parsed again.
-        let phone_key = match &member {
-            Some(m) => Some(m.phone.expose().to_string()),
-            None => Phone::parse(&form.phone)
-                .ok()
-                .map(|p| p.expose().to_string()),
-        };
-        let id_key = match &member {
-            Some(m) => Some(m.id_number.expose().to_string()),
-            None => IdNumber::parse(&form.id_number, today)
-                .ok()
-                .map(|i| i.expose().to_string()),
-        };
-        for (key, seen, field, code) in [
-            (
-                phone_key,
-                &mut seen_phone,
-                Field::Phone,
-                ErrorCode::PhoneDuplicateInFile,
-            ),
-            (
-                id_key,
-                &mut seen_id,
-                Field::IdNumber,
-                ErrorCode::IdNumberDuplicateInFile,
-            ),
-        ] {
-            if let Some(key) = key {
-                match seen.get(&key) {
-                    Some(&first) => errors.push(err(field.title_zh(), code, Some(first), None)),
-                    None => {
-                        seen.insert(key, r.row);
-                    }
-                }
-            }
-        }
-        let mut outcome = RowOutcome::Failed;
-        let mut target = None;
-        if let Some(m) = member.filter(|_| errors.is_empty()) {
-            let same_id = by_id.get(m.id_number.expose()).copied();
-            match same_id {
-                Some(owner) if owner.org != org => errors.push(err(
-                    Field::IdNumber.title_zh(),
-                    ErrorCode::IdNumberTaken,
-                    None,
-                    None,
-                )),
-                _ => {}
-            }
-            if let Some(p) = by_phone.get(m.phone.expose())
-                && same_id.is_none_or(|s| s.id != p.id)
-            {
-                errors.push(err(
-                    Field::Phone.title_zh(),
-                    ErrorCode::PhoneTaken,
-                    None,
-                    None,
-                ));
-            }
-            if errors.is_empty() {
-                match same_id {
-                    Some(owner) if owner.details == m => {
-                        outcome = RowOutcome::Unchanged;
-                        target = Some(owner.id);
-                    }
-                    Some(owner) => {
-                        outcome = RowOutcome::Updated;
-                        target = Some(owner.id);
-                        ops.push((lines.len(), ImportOp::Update(owner.id, m)));
-                    }
-                    None => {
-                        outcome = RowOutcome::Created;
-                        ops.push((lines.len(), ImportOp::Create(m)));
-                    }
-                }
-            }
-        }
-        lines.push(RowReport {
-            row: r.row,
-            outcome,
-            member: target,
-            errors,
-        });
-    }
-    let failed = lines.iter().any(|l| l.outcome == RowOutcome::Failed);
-    let write = match mode {
-        ImportMode::DryRun => false,
-        ImportMode::AllOrNothing => !failed,
-        ImportMode::ValidRows => true,
-    };
-    if !write {
-        ops.clear();
-    }
-    ImportPlan {
-        report: ImportReport {
-            mode,
-            written: write && !ops.is_empty(),
-            rows: lines,
-        },
-        ops,
-    }
+    let mut planner = ImportPlanner::new(mode, today, org, departments);
+    let checked = planner.check(rows.iter().cloned());
+    let ops = planner.decide(checked, existing);
+    // The plan's report says what will be written once the ops are applied.
+    let mut report = planner.finish(true);
+    report.written = !ops.is_empty();
+    ImportPlan { report, ops }
 }
 
 #[cfg(test)]

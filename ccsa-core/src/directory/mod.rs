@@ -13,8 +13,9 @@ mod member;
 
 pub use department::{Department, DepartmentDeletion, DepartmentName, DeptId, NO_DEPARTMENT};
 pub use import::{
-    Cell, ImportMode, ImportOp, ImportPlan, ImportReport, ImportRow, RowError, RowOutcome,
-    RowReport, TEMPLATE_COLUMNS, TEMPLATE_SHEET, plan_import, suggest_department,
+    Cell, CheckedRows, ImportMode, ImportOp, ImportPlan, ImportPlanner, ImportReport, ImportRow,
+    RowError, RowOutcome, RowReport, TEMPLATE_COLUMNS, TEMPLATE_SHEET, plan_import,
+    suggest_department,
 };
 pub use invitation::{
     Invitation, InvitationId, InvitationKey, InvitationLink, InvitationToken, NewInvitation,

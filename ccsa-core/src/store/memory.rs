@@ -1,12 +1,12 @@
 //! `MemoryStore`: the in-process reference implementation of [`Store`].
 
-use super::{InvariantReport, QuizHistory, Store};
+use super::{ImportTx, InvariantReport, QuizHistory, Store};
 use crate::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, Username};
 use crate::binding::{AppUserId, Binding};
 use crate::clock::china_offset;
 use crate::directory::{
-    Department, DepartmentDeletion, DepartmentName, DeptId, ImportOp, Invitation, InvitationId,
-    Member, MemberId, NewInvitation, NewMember,
+    Department, DepartmentDeletion, DepartmentName, DeptId, Invitation, InvitationId, Member,
+    MemberId, NewInvitation, NewMember,
 };
 use crate::identity::{IdNumber, Phone};
 use crate::quiz::{
@@ -20,6 +20,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use parking_lot::Mutex;
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+mod import_tx;
 
 #[derive(Debug, Clone)]
 struct MemberRow {
@@ -494,83 +496,11 @@ impl Store for MemoryStore {
             .collect())
     }
 
-    async fn apply_import(
-        &self,
-        org: OrgId,
-        ops: Vec<ImportOp>,
-        at: DateTime<Utc>,
-    ) -> Result<Vec<MemberId>> {
-        let mut s = self.state.lock();
-        if !s.orgs.contains_key(&org) {
+    async fn begin_import(&self, org: OrgId, at: DateTime<Utc>) -> Result<Box<dyn ImportTx + '_>> {
+        if !self.state.lock().orgs.contains_key(&org) {
             return Err(ErrorCode::OrgNotFound.into());
         }
-        // Check everything against the indexes as they will be, then write.
-        let mut phones = s.phone_index.clone();
-        let mut idnos = s.id_index.clone();
-        let mut next = s.next_id;
-        let mut ids = Vec::with_capacity(ops.len());
-        for op in &ops {
-            let (id, m) = match op {
-                ImportOp::Create(m) => {
-                    next += 1;
-                    (MemberId(next), m)
-                }
-                ImportOp::Update(id, m) => {
-                    let old = s
-                        .active_member(org, *id)
-                        .ok_or(ErrorCode::MemberNotFound)?
-                        .member
-                        .details
-                        .clone();
-                    if phones.get(old.phone.expose()) == Some(id) {
-                        phones.remove(old.phone.expose());
-                    }
-                    if idnos.get(old.id_number.expose()) == Some(id) {
-                        idnos.remove(old.id_number.expose());
-                    }
-                    (*id, m)
-                }
-            };
-            s.check_department(org, m.department)?;
-            if phones
-                .insert(m.phone.expose().to_string(), id)
-                .is_some_and(|o| o != id)
-            {
-                return Err(ErrorCode::PhoneTaken.into());
-            }
-            if idnos
-                .insert(m.id_number.expose().to_string(), id)
-                .is_some_and(|o| o != id)
-            {
-                return Err(ErrorCode::IdNumberTaken.into());
-            }
-            ids.push(id);
-        }
-        s.phone_index = phones;
-        s.id_index = idnos;
-        s.next_id = next;
-        for (op, id) in ops.into_iter().zip(&ids) {
-            match op {
-                ImportOp::Create(m) => {
-                    s.members.insert(
-                        *id,
-                        MemberRow {
-                            member: Member {
-                                id: *id,
-                                org,
-                                details: m,
-                                created_at: at,
-                            },
-                            deleted_at: None,
-                        },
-                    );
-                }
-                ImportOp::Update(_, m) => {
-                    s.members.get_mut(id).expect("checked above").member.details = m;
-                }
-            }
-        }
-        Ok(ids)
+        Ok(Box::new(import_tx::MemoryImport::new(self, org, at)))
     }
 
     async fn insert_invitation(&self, invitation: NewInvitation) -> Result<Invitation> {

@@ -66,6 +66,30 @@ pub struct QuizHistory {
     pub cards: Vec<ReviewCard>,
 }
 
+/// One import's write transaction, from [`Store::begin_import`].
+///
+/// Batches go through [`write`](Self::write) as the file is read; lookups
+/// through [`members_matching`](Self::members_matching) see the batches
+/// written so far. An error from any method leaves the transaction unusable
+/// (drop it: everything rolls back).
+#[async_trait]
+pub trait ImportTx: Send {
+    /// Active members, in any org, whose phone or ID number is in the
+    /// lists, as this transaction sees them.
+    async fn members_matching(
+        &mut self,
+        phones: &[Phone],
+        id_numbers: &[IdNumber],
+    ) -> Result<Vec<Member>>;
+    /// Applies one batch: updates first (they may free a phone a new row
+    /// takes), then creates. Returns the member id of each op, in order.
+    /// `MEMBER_NOT_FOUND` for an update outside the org,
+    /// `DEPARTMENT_NOT_FOUND`, `PHONE_TAKEN`, `ID_NUMBER_TAKEN`.
+    async fn write(&mut self, ops: Vec<ImportOp>) -> Result<Vec<MemberId>>;
+    /// Makes every batch durable and visible at once.
+    async fn commit(self: Box<Self>) -> Result<()>;
+}
+
 /// Result of [`Store::check_invariants`]: what was checked and what is wrong.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct InvariantReport {
@@ -175,16 +199,30 @@ pub trait Store: Send + Sync {
         phones: &[Phone],
         id_numbers: &[IdNumber],
     ) -> Result<Vec<Member>>;
+    /// Opens an import into one org: **one write transaction** that batches
+    /// of writes go through ([`ImportTx`]). Nothing is visible to others
+    /// before [`ImportTx::commit`]; dropping the transaction without
+    /// committing (an error, a refused all-or-nothing import, a cancelled
+    /// future) leaves the store as it was. `ORG_NOT_FOUND` for an unknown
+    /// org. `at` stamps the created members.
+    async fn begin_import(&self, org: OrgId, at: DateTime<Utc>) -> Result<Box<dyn ImportTx + '_>>;
+
     /// Applies an import's writes to one org in **one transaction**: all of
     /// them, or none (the error of the first that failed) — an interrupted
     /// or refused import leaves the store as it was. Returns the member id
-    /// of each op, in order.
+    /// of each op, in order. ([`Store::begin_import`], one
+    /// [`ImportTx::write`], [`ImportTx::commit`].)
     async fn apply_import(
         &self,
         org: OrgId,
         ops: Vec<ImportOp>,
         at: DateTime<Utc>,
-    ) -> Result<Vec<MemberId>>;
+    ) -> Result<Vec<MemberId>> {
+        let mut tx = self.begin_import(org, at).await?;
+        let ids = tx.write(ops).await?;
+        tx.commit().await?;
+        Ok(ids)
+    }
 
     // ---- QR-code invitations ----------------------------------------------------
 
