@@ -60,6 +60,7 @@ pub const CASES: &[&str] = &[
     "imports_are_atomic",
     "import_transactions_span_batches",
     "invitations_count_their_uses",
+    "law_search_ranks_the_same_everywhere",
 ];
 
 fn day(s: &str) -> NaiveDate {
@@ -1955,6 +1956,242 @@ pub async fn import_transactions_span_batches(store: Arc<dyn Store>) {
     sound(&store).await;
 }
 
+/// The law and standard database: the fixed relevance cases (exact code,
+/// partial code, partial title, body phrase, two-character term, filters,
+/// width and case folding, pages), insert and update errors, and a
+/// brute-force cross-check on generated documents.
+pub async fn law_search_ranks_the_same_everywhere(store: Arc<dyn Store>) {
+    use crate::library::{DocKind, DocStatus, LawFilter, SearchTerms, sample_laws};
+    let stored = store.insert_laws(sample_laws()).await.unwrap();
+    assert_eq!(stored.len(), 27);
+    let any = LawFilter::default();
+    let d2024 = day("2024-01-01");
+    let codes = |page: &crate::library::LawPage| -> Vec<String> {
+        page.matches
+            .iter()
+            .map(|(d, _)| d.doc.code.clone())
+            .collect()
+    };
+    let search = |q: &'static str, filter: LawFilter, on: NaiveDate| {
+        let store = store.clone();
+        async move {
+            store
+                .search_laws(&SearchTerms::parse(q).unwrap(), &filter, on, 0, 50)
+                .await
+                .unwrap()
+        }
+    };
+    // Exact code: both terms in the code.
+    let p = search("GB 30871-2022", any.clone(), d2024).await;
+    assert_eq!(codes(&p), ["GB 30871-2022"]);
+    assert_eq!(p.matches[0].1, 16);
+    // Part of a code: two editions, the newer first.
+    let p = search("30871", any.clone(), d2024).await;
+    assert_eq!(codes(&p), ["GB 30871-2022", "GB 30871-2014"]);
+    // Part of a title: title matches (4) before body matches (1).
+    let p = search("重大危险源", any.clone(), d2024).await;
+    assert_eq!(
+        codes(&p),
+        [
+            "GB 18218-2018",
+            "国家安全监管总局令第40号",
+            "GB 18218-2009",
+            "主席令第88号",
+            "安监总管三〔2017〕121号",
+            "国务院令第591号"
+        ]
+    );
+    assert_eq!(
+        p.matches.iter().map(|m| m.1).collect::<Vec<_>>(),
+        [4, 4, 4, 1, 1, 1]
+    );
+    // A phrase of the body.
+    let p = search("先通风、再检测、后作业", any.clone(), d2024).await;
+    assert_eq!(codes(&p), ["GB 30871-2022"]);
+    // A two-character term (below the trigram length).
+    let p = search("动火", any.clone(), d2024).await;
+    assert_eq!(codes(&p), ["GB 30871-2022", "GB 30871-2014"]);
+    assert_eq!(p.matches[0].1, 2);
+    // Filters: kind and status on the day.
+    let repealed = LawFilter {
+        kinds: vec![DocKind::NationalStandard],
+        status: Some(DocStatus::Repealed),
+    };
+    let p = search("危险化学品", repealed, d2024).await;
+    assert_eq!(codes(&p), ["GB 18218-2009"]);
+    let upcoming = LawFilter {
+        kinds: vec![],
+        status: Some(DocStatus::Upcoming),
+    };
+    let p = search("特殊作业", upcoming.clone(), day("2022-05-01")).await;
+    assert_eq!(codes(&p), ["GB 30871-2022"]);
+    assert_eq!(search("特殊作业", upcoming, d2024).await.total, 0);
+    // Full-width and upper case fold.
+    let p = search("ＧＢ/Ｔ　３３０００", any.clone(), d2024).await;
+    assert_eq!(codes(&p), ["GB/T 33000-2016"]);
+    // Pages are slices of the whole order; total counts everything.
+    let all = search("危险化学品", any.clone(), d2024).await;
+    assert!(all.total >= 10, "{}", all.total);
+    let terms = SearchTerms::parse("危险化学品").unwrap();
+    let page = store.search_laws(&terms, &any, d2024, 2, 3).await.unwrap();
+    assert_eq!(page.total, all.total);
+    assert_eq!(page.matches, all.matches[2..5].to_vec());
+    assert_eq!(search("不存在的词语", any.clone(), d2024).await.total, 0);
+
+    // Errors: a code taken (spaces and case ignored) writes nothing.
+    let mut dup = sample_laws().remove(16);
+    assert_eq!(dup.code, "GB 30871-2022");
+    dup.code = "gb30871-2022".into();
+    let mut fresh = sample_laws().remove(0);
+    fresh.code = "测试令第1号".into();
+    assert_eq!(
+        store
+            .insert_laws(vec![fresh.clone(), dup])
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::LawCodeTaken
+    );
+    assert_eq!(
+        store
+            .insert_laws(vec![fresh.clone(), fresh.clone()])
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::LawCodeTaken
+    );
+    let mut invalid = fresh.clone();
+    invalid.title = " ".into();
+    assert_eq!(
+        store.insert_laws(vec![invalid]).await.unwrap_err().code(),
+        ErrorCode::LawInvalid
+    );
+    assert_eq!(search("测试令", any.clone(), d2024).await.total, 0);
+    // Update: a repeal shows in the status filter; unknown ids are refused.
+    let target = stored
+        .iter()
+        .find(|d| d.doc.code == "GB 6944-2012")
+        .unwrap();
+    let mut repealed_doc = target.doc.clone();
+    repealed_doc.repealed_on = Some(day("2023-01-01"));
+    let updated = store.update_law(target.id, repealed_doc).await.unwrap();
+    assert_eq!(updated.doc.status_on(d2024), DocStatus::Repealed);
+    assert_eq!(store.law(target.id).await.unwrap(), Some(updated));
+    let only_repealed = LawFilter {
+        kinds: vec![],
+        status: Some(DocStatus::Repealed),
+    };
+    assert!(
+        codes(&search("危险货物", only_repealed, d2024).await)
+            .contains(&"GB 6944-2012".to_string())
+    );
+    assert_eq!(
+        store
+            .update_law(crate::library::LawId(9_999_999), fresh.clone())
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::LawNotFound
+    );
+    let mut clash = fresh.clone();
+    clash.code = "GB 18218-2018".into();
+    assert_eq!(
+        store.update_law(target.id, clash).await.unwrap_err().code(),
+        ErrorCode::LawCodeTaken
+    );
+
+    // Brute force on generated documents: the backend's page equals sorting
+    // every document by the scoring rule.
+    let words = [
+        "动火",
+        "受限空间",
+        "储罐",
+        "泄漏",
+        "应急",
+        "演练",
+        "静电",
+        "防爆",
+        "氯气",
+        "液氨",
+        "硝化",
+        "重大危险源",
+        "巡检",
+        "Hazop",
+        "LNG",
+        "检修",
+        "盲板",
+        "有毒",
+        "可燃",
+        "报警",
+    ];
+    let mut rng = crate::quiz::SplitMix64::new(42);
+    let mut pick = |n: usize| -> String {
+        (0..n)
+            .map(|_| words[(rng.next_u64() % words.len() as u64) as usize])
+            .collect::<Vec<_>>()
+            .join("，")
+    };
+    let generated: Vec<crate::library::NewLawDoc> = (0..300)
+        .map(|i| crate::library::NewLawDoc {
+            code: format!("Q/CCSA {i:04}-2020"),
+            title: format!("{}管理规定", pick(2)),
+            kind: DocKind::ALL[i % DocKind::ALL.len()],
+            issuer: "测试发布机关".into(),
+            issued_on: day("2020-01-01") + Duration::days((i % 100) as i64),
+            effective_on: day("2020-06-01") + Duration::days((i % 17) as i64),
+            repealed_on: (i % 5 == 0).then(|| day("2023-01-01")),
+            superseded_by: None,
+            summary: pick(3),
+            body: pick(12),
+        })
+        .collect();
+    let mut all_docs = store.insert_laws(generated).await.unwrap();
+    for d in &stored {
+        all_docs.push(store.law(d.id).await.unwrap().unwrap());
+    }
+    for q in [
+        "动火",
+        "储罐 泄漏",
+        "hazop",
+        "lng 应急",
+        "重大危险源",
+        "ccsa 00",
+        "防",
+        "盲板 检修 有毒",
+        "管理规定",
+        "2020",
+    ] {
+        let terms = SearchTerms::parse(q).unwrap();
+        for filter in [
+            LawFilter::default(),
+            LawFilter {
+                kinds: vec![DocKind::NationalStandard, DocKind::Law],
+                status: Some(DocStatus::InForce),
+            },
+        ] {
+            let mut expected: Vec<(i64, u32, NaiveDate)> = all_docs
+                .iter()
+                .filter(|d| filter.accepts(&d.doc, d2024))
+                .filter_map(|d| Some((d.id.0, d.doc.score(&terms)?, d.doc.effective_on)))
+                .collect();
+            expected.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+            let got = store
+                .search_laws(&terms, &filter, d2024, 0, 1_000)
+                .await
+                .unwrap();
+            assert_eq!(got.total, expected.len(), "{q}");
+            assert_eq!(
+                got.matches
+                    .iter()
+                    .map(|(d, s)| (d.id.0, *s, d.doc.effective_on))
+                    .collect::<Vec<_>>(),
+                expected,
+                "{q}"
+            );
+        }
+    }
+}
+
 /// QR-code invitations: every error code, scoping to the org, and
 /// concurrent redemptions that never exceed the maximum uses.
 pub async fn invitations_count_their_uses(store: Arc<dyn Store>) {
@@ -2147,7 +2384,8 @@ macro_rules! store_conformance {
             bulk_paths_match_single_calls,
             imports_are_atomic,
             import_transactions_span_batches,
-            invitations_count_their_uses
+            invitations_count_their_uses,
+            law_search_ranks_the_same_everywhere
         );
     };
     (@cases $make:expr, $run:expr; $($case:ident),* $(,)?) => {

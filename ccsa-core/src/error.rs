@@ -202,6 +202,16 @@ codes! {
     /// A scoring policy or campaign setting is inconsistent.
     PolicyInvalid = "POLICY_INVALID" => "积分规则设置不正确",
 
+    // --- learning content -------------------------------------------------
+    /// A law or standard entry is incomplete or inconsistent (the note says which field).
+    LawInvalid = "LAW_INVALID" => "法规标准信息不完整或有误",
+    /// Another entry already has this code.
+    LawCodeTaken = "LAW_CODE_TAKEN" => "该文号或标准号已存在",
+    /// No such entry.
+    LawNotFound = "LAW_NOT_FOUND" => "法规标准不存在",
+    /// A search query with no usable term, too many terms or a term too long.
+    SearchQueryInvalid = "SEARCH_QUERY_INVALID" => "请输入有效的检索关键词",
+
     // --- storage ----------------------------------------------------------
     /// The storage backend failed (connection, IO); the operation had no effect.
     Storage = "STORAGE" => "存储服务暂时不可用，请稍后重试",

@@ -13,6 +13,7 @@ use crate::directory::{
 };
 use crate::error::{Field, FieldError};
 use crate::identity::{PersonName, Phone};
+use crate::library::{LawDoc, LawFilter, LawHit, LawId, LawResults, NewLawDoc, SearchTerms};
 use crate::quiz::{
     Answer, BankOwner, DailyDraw, DrawHistory, DrawKey, DrawPool, NewQuestion, Question,
     QuestionId, QuizQuestion, ReviewCard, ReviewChange, draw, grade,
@@ -746,6 +747,53 @@ impl Ccsa {
             );
         }
         self.store.insert_questions(valid).await
+    }
+
+    /// Adds documents to the law and standard database (法规标准库; the
+    /// coordination office's content), all or none.
+    pub async fn add_laws(&self, docs: Vec<NewLawDoc>) -> Result<Vec<LawDoc>> {
+        self.store.insert_laws(docs).await
+    }
+
+    /// Replaces a document of the law and standard database (e.g. to record
+    /// that a newer edition supersedes it).
+    pub async fn update_law(&self, id: LawId, doc: NewLawDoc) -> Result<LawDoc> {
+        self.store.update_law(id, doc).await
+    }
+
+    /// Searches the law and standard database (法规检索): every term of
+    /// `query` must match (see [`SearchTerms`]); status is judged on today's
+    /// date (Beijing); `page` is 0-based, `per_page` at most 100.
+    pub async fn search_laws(
+        &self,
+        query: &str,
+        filter: &LawFilter,
+        page: usize,
+        per_page: usize,
+    ) -> Result<LawResults> {
+        let terms = SearchTerms::parse(query)?;
+        let day = self.today();
+        let per_page = per_page.clamp(1, 100);
+        let found = self
+            .store
+            .search_laws(&terms, filter, day, page.saturating_mul(per_page), per_page)
+            .await?;
+        Ok(LawResults {
+            total: found.total,
+            hits: found
+                .matches
+                .into_iter()
+                .map(|(doc, score)| LawHit::new(doc, score, &terms, day))
+                .collect(),
+        })
+    }
+
+    /// One document of the law and standard database (`LAW_NOT_FOUND`).
+    pub async fn law(&self, id: LawId) -> Result<LawDoc> {
+        self.store
+            .law(id)
+            .await?
+            .ok_or(ErrorCode::LawNotFound.into())
     }
 
     /// Adds questions to the national bank (coordination office).

@@ -189,6 +189,8 @@ pub const MEMBER_COLS: &str =
     "id, org, department, name, position, gender, id_number, phone, email, education, created_at";
 pub const INVITATION_COLS: &str =
     "id, digest, org, department, created_by, created_at, expires_at, max_uses, uses, revoked";
+pub const LAW_WRITE_COLS: &str = "code_key, title_key, summary_key, effective_on, repealed_on, kind, body_key, code, title, issuer, issued_on, superseded_by, summary, body";
+pub const LAW_COLS: &str = "id, code, title, kind, issuer, issued_on, effective_on, repealed_on, superseded_by, summary, body";
 pub const QUESTION_COLS: &str = "id, owner_org, kind, stem, options, answer, explanation, category, specialties, difficulty, source";
 
 /// Implements `ccsa_core::store::Store` for `$store` over database `$db`.
@@ -200,7 +202,8 @@ pub const QUESTION_COLS: &str = "id, owner_org, kind, stem, options, answer, exp
 /// `insert_ledger` (multi-row `INSERT` or `COPY`), the list binding
 /// `bind_texts` with its test `IN_TEXT_LIST` (a JSON array on SQLite, a
 /// `text[]` on PostgreSQL), `const JSON_BULK: bool` (member imports insert
-/// JSON arrays of rows rather than multi-row `VALUES`), and the SQL spellings
+/// JSON arrays of rows rather than multi-row `VALUES`), `SEARCH_PRELUDE`
+/// (a statement run before law searches), and the SQL spellings
 /// `STRING_AGG` (`group_concat` / `string_agg`), `DAY_TEXT` and `DUE_TEXT`
 /// (the `day` and `due` columns as `YYYY-MM-DD` text).
 macro_rules! sql_store {
@@ -214,6 +217,10 @@ macro_rules! sql_store {
         use ccsa_core::binding::{AppUserId, Binding};
         use ccsa_core::directory::{Department, ImportOp, Invitation, InvitationId, NewInvitation, DepartmentDeletion, DepartmentName, DeptId, Member, MemberId, NewMember};
         use ccsa_core::identity::{CreditCode, Email, IdNumber, Phone, PersonName};
+        use ccsa_core::library::{
+            bigram_tokens, is_bigram_term, search_key, DocKind, DocStatus, LawDoc, LawFilter, LawId, LawPage, NewLawDoc, SearchTerms, WEIGHT_BODY, WEIGHT_CODE,
+            WEIGHT_SUMMARY, WEIGHT_TITLE,
+        };
         use ccsa_core::quiz::{BankOwner, Choices, DailyDraw, DrawKey, NewQuestion, Question, QuestionId, QuestionKind, ReviewCard, ReviewChange};
         use ccsa_core::ranking::{LeaderboardEntry, OrgActivity, Period, Scope, Standing};
         use ccsa_core::registry::{CountyId, NewOrg, Org, OrgContacts, OrgId};
@@ -326,6 +333,131 @@ macro_rules! sql_store {
                     source: r.try_get("source").map_err(g)?,
                 },
             })
+        }
+
+        fn law_from_row(r: &DbRow) -> Result<LawDoc> {
+            let g = |e: sqlx::Error| db(e);
+            Ok(LawDoc {
+                id: LawId(r.try_get("id").map_err(g)?),
+                doc: NewLawDoc {
+                    code: r.try_get("code").map_err(g)?,
+                    title: r.try_get("title").map_err(g)?,
+                    kind: DocKind::parse(&r.try_get::<String, _>("kind").map_err(g)?).ok_or_else(|| corrupt("law kind"))?,
+                    issuer: r.try_get("issuer").map_err(g)?,
+                    issued_on: r.try_get("issued_on").map_err(g)?,
+                    effective_on: r.try_get("effective_on").map_err(g)?,
+                    repealed_on: r.try_get("repealed_on").map_err(g)?,
+                    superseded_by: r.try_get("superseded_by").map_err(g)?,
+                    summary: r.try_get("summary").map_err(g)?,
+                    body: r.try_get("body").map_err(g)?,
+                },
+            })
+        }
+
+        fn law_conflict(_: &str) -> ErrorCode {
+            ErrorCode::LawCodeTaken
+        }
+
+        /// A value bound to the search statement.
+        enum LawArg {
+            Text(String),
+            Date(NaiveDate),
+            Int(i64),
+        }
+
+        /// The search statement (see `Store::search_laws`): candidates from
+        /// the trigram and bigram indexes, one score column per term over
+        /// the key columns, filters, order; the page's display columns are
+        /// read for its rows only.
+        fn law_search_sql(terms: &SearchTerms, filter: &LawFilter, day: NaiveDate, page: Option<(usize, usize)>) -> (String, Vec<LawArg>) {
+            let sqlite = <$store>::BACKEND == "sqlite";
+            let pos = if sqlite { "instr" } else { "strpos" };
+            let mut args: Vec<LawArg> = Vec::new();
+            let arg = |a: LawArg, args: &mut Vec<LawArg>| {
+                args.push(a);
+                format!("${}", args.len())
+            };
+            let quote = |t: &str| format!("\"{}\"", t.replace('"', "\"\""));
+            let mut wheres: Vec<String> = Vec::new();
+            let mut scores: Vec<String> = Vec::new();
+            if sqlite {
+                let long: Vec<String> = terms.terms().iter().filter(|t| t.chars().count() >= 3).map(|t| quote(t)).collect();
+                if !long.is_empty() {
+                    let m = arg(LawArg::Text(long.join(" AND ")), &mut args);
+                    wheres.push(format!("id IN (SELECT rowid FROM laws_fts WHERE laws_fts MATCH {m})"));
+                }
+                let pairs: Vec<String> = terms.terms().iter().filter(|t| is_bigram_term(t)).map(|t| quote(t)).collect();
+                if !pairs.is_empty() {
+                    let m = arg(LawArg::Text(pairs.join(" AND ")), &mut args);
+                    wheres.push(format!("id IN (SELECT rowid FROM laws_bigrams WHERE laws_bigrams MATCH {m})"));
+                }
+            }
+            for (i, t) in terms.terms().iter().enumerate() {
+                let p = arg(LawArg::Text(t.clone()), &mut args);
+                if !sqlite && t.chars().count() >= 3 {
+                    let like = t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                    let l = arg(LawArg::Text(format!("%{like}%")), &mut args);
+                    wheres.push(format!("(code_key LIKE {l} OR title_key LIKE {l} OR summary_key LIKE {l} OR body_key LIKE {l})"));
+                } else if !sqlite && is_bigram_term(t) {
+                    wheres.push(format!("bigrams @> ARRAY[{p}]"));
+                }
+                // An indexed term is known to be somewhere in the document:
+                // if not in the short fields, it is in the body (not rescanned).
+                let indexed = t.chars().count() >= 3 || is_bigram_term(t);
+                let body = if indexed { format!("ELSE {WEIGHT_BODY}") } else { format!("WHEN {pos}(body_key, {p}) > 0 THEN {WEIGHT_BODY} ELSE 0") };
+                scores.push(format!(
+                    "CASE WHEN {pos}(code_key, {p}) > 0 THEN {WEIGHT_CODE} WHEN {pos}(title_key, {p}) > 0 THEN {WEIGHT_TITLE} \
+                     WHEN {pos}(summary_key, {p}) > 0 THEN {WEIGHT_SUMMARY} {body} END AS s{i}"
+                ));
+            }
+            if !filter.kinds.is_empty() {
+                let list: Vec<String> = filter.kinds.iter().map(|k| arg(LawArg::Text(k.as_zh().to_string()), &mut args)).collect();
+                wheres.push(format!("kind IN ({})", list.join(", ")));
+            }
+            if let Some(status) = filter.status {
+                let d = arg(LawArg::Date(day), &mut args);
+                wheres.push(match status {
+                    DocStatus::Repealed => format!("repealed_on <= {d}"),
+                    DocStatus::Upcoming => format!("effective_on > {d} AND (repealed_on IS NULL OR repealed_on > {d})"),
+                    DocStatus::InForce => format!("effective_on <= {d} AND (repealed_on IS NULL OR repealed_on > {d})"),
+                });
+            }
+            let where_sql = if wheres.is_empty() { "1 = 1".to_string() } else { wheres.join(" AND ") };
+            let all_match: Vec<String> = (0..terms.terms().len()).map(|i| format!("s{i} > 0")).collect();
+            let sum: Vec<String> = (0..terms.terms().len()).map(|i| format!("s{i}")).collect();
+            let inner = format!("SELECT id, effective_on, {} FROM laws WHERE {where_sql}", scores.join(", "));
+            let sql = match page {
+                None => format!("SELECT COUNT(*) AS total FROM ({inner}) t WHERE {}", all_match.join(" AND ")),
+                Some((offset, limit)) => {
+                    let l = arg(LawArg::Int(limit as i64), &mut args);
+                    let o = arg(LawArg::Int(offset as i64), &mut args);
+                    let cols: Vec<String> = LAW_COLS.split(", ").map(|c| format!("laws.{c}")).collect();
+                    format!(
+                        "SELECT {}, r.score, r.total FROM (\
+                           SELECT id, effective_on, CAST({} AS BIGINT) AS score, COUNT(*) OVER () AS total FROM ({inner}) t \
+                           WHERE {} ORDER BY score DESC, effective_on DESC, id LIMIT {l} OFFSET {o}\
+                         ) r JOIN laws ON laws.id = r.id ORDER BY r.score DESC, r.effective_on DESC, r.id",
+                        cols.join(", "),
+                        sum.join(" + "),
+                        all_match.join(" AND ")
+                    )
+                }
+            };
+            (sql, args)
+        }
+
+        fn bind_law_args<'q>(
+            mut q: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
+            args: Vec<LawArg>,
+        ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>> {
+            for a in args {
+                q = match a {
+                    LawArg::Text(t) => q.bind(t),
+                    LawArg::Date(d) => q.bind(d),
+                    LawArg::Int(i) => q.bind(i),
+                };
+            }
+            q
         }
 
         fn kind_name(k: QuestionKind) -> &'static str {
@@ -606,6 +738,59 @@ macro_rules! sql_store {
         }
 
         impl $store {
+            /// Inserts a document (`id` None) or replaces one, with its
+            /// bigram tokens (a column on PostgreSQL, the `laws_bigrams`
+            /// FTS5 table on SQLite).
+            async fn write_law(tx: &mut sqlx::Transaction<'static, $db>, id: Option<LawId>, d: &NewLawDoc) -> Result<LawId> {
+                let sqlite = <$store>::BACKEND == "sqlite";
+                let (title, summary, body) = (search_key(&d.title), search_key(&d.summary), search_key(&d.body));
+                let grams = bigram_tokens(&[&d.code_key(), &title, &summary, &body]);
+                let mut cols: Vec<&str> = LAW_WRITE_COLS.split(", ").collect();
+                if !sqlite {
+                    cols.push("bigrams");
+                }
+                let sql = match id {
+                    None => format!("INSERT INTO laws ({}) VALUES {} RETURNING id", cols.join(", "), Placeholders::Numbered.values(1, cols.len(), 1)),
+                    Some(_) => {
+                        let sets: Vec<String> = cols.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+                        format!("UPDATE laws SET {} WHERE id = ${} RETURNING id", sets.join(", "), cols.len() + 1)
+                    }
+                };
+                let mut q = sqlx::query(&sql)
+                    .bind(d.code_key())
+                    .bind(title)
+                    .bind(summary)
+                    .bind(d.effective_on)
+                    .bind(d.repealed_on)
+                    .bind(d.kind.as_zh())
+                    .bind(body)
+                    .bind(d.code.clone())
+                    .bind(d.title.clone())
+                    .bind(d.issuer.clone())
+                    .bind(d.issued_on)
+                    .bind(d.superseded_by.clone())
+                    .bind(d.summary.clone())
+                    .bind(d.body.clone());
+                if !sqlite {
+                    q = <$store>::bind_texts(q, grams.clone());
+                }
+                if let Some(id) = id {
+                    q = q.bind(id.0);
+                }
+                let row = q.fetch_optional(&mut **tx).await.map_err(|e| on_unique(e, law_conflict))?.ok_or(ErrorCode::LawNotFound)?;
+                let id = LawId(row.try_get("id").map_err(db)?);
+                if sqlite {
+                    sqlx::query("DELETE FROM laws_bigrams WHERE rowid = $1").bind(id.0).execute(&mut **tx).await.map_err(db)?;
+                    sqlx::query("INSERT INTO laws_bigrams (rowid, grams) VALUES ($1, $2)")
+                        .bind(id.0)
+                        .bind(grams.join(" "))
+                        .execute(&mut **tx)
+                        .await
+                        .map_err(db)?;
+                }
+                Ok(id)
+            }
+
             /// Inserts one member row (unique phone and ID number among active members).
             async fn insert_member_row(tx: &mut sqlx::Transaction<'static, $db>, org: OrgId, m: &NewMember, at: DateTime<Utc>) -> Result<i64> {
                 let sql = format!("INSERT INTO members ({MEMBER_INSERT_COLS}) VALUES {} RETURNING id", <$store>::PLACEHOLDERS.values(1, 11, 1));
@@ -1656,6 +1841,68 @@ macro_rules! sql_store {
                     }
                 }
                 Ok(by_org.into_values().collect())
+            }
+
+            async fn insert_laws(&self, docs: Vec<NewLawDoc>) -> Result<Vec<LawDoc>> {
+                for d in &docs {
+                    d.validate()?;
+                }
+                let mut tx = self.tx().await?;
+                let mut out = Vec::with_capacity(docs.len());
+                for doc in docs {
+                    let id = <$store>::write_law(&mut tx, None, &doc).await?;
+                    out.push(LawDoc { id, doc });
+                }
+                tx.commit().await.map_err(db)?;
+                Ok(out)
+            }
+
+            async fn update_law(&self, id: LawId, doc: NewLawDoc) -> Result<LawDoc> {
+                doc.validate()?;
+                let mut tx = self.tx().await?;
+                <$store>::write_law(&mut tx, Some(id), &doc).await?;
+                tx.commit().await.map_err(db)?;
+                Ok(LawDoc { id, doc })
+            }
+
+            async fn law(&self, id: LawId) -> Result<Option<LawDoc>> {
+                let sql = format!("SELECT {LAW_COLS} FROM laws WHERE id = $1");
+                let row = sqlx::query(&sql).bind(id.0).fetch_optional(self.reader()).await.map_err(db)?;
+                row.as_ref().map(law_from_row).transpose()
+            }
+
+            async fn search_laws(&self, terms: &SearchTerms, filter: &LawFilter, day: NaiveDate, offset: usize, limit: usize) -> Result<LawPage> {
+                let mut tx = self.reader().begin().await.map_err(db)?;
+                if let Some(prelude) = <$store>::SEARCH_PRELUDE {
+                    sqlx::query(prelude).execute(&mut *tx).await.map_err(db)?;
+                }
+                let (sql, args) = law_search_sql(terms, filter, day, Some((offset, limit)));
+                // Not a cached prepared statement: PostgreSQL then plans with
+                // the actual patterns (a generic plan cannot see them).
+                let rows = bind_law_args(sqlx::query(&sql), args).persistent(false).fetch_all(&mut *tx).await.map_err(db)?;
+                let mut matches = Vec::with_capacity(rows.len());
+                let mut total = None;
+                for r in &rows {
+                    total = Some(r.try_get::<i64, _>("total").map_err(db)? as usize);
+                    matches.push((law_from_row(r)?, r.try_get::<i64, _>("score").map_err(db)? as u32));
+                }
+                let total = match total {
+                    Some(t) => t,
+                    None if offset == 0 => 0,
+                    None => {
+                        let (sql, args) = law_search_sql(terms, filter, day, None);
+                        let n: i64 = bind_law_args(sqlx::query(&sql), args)
+                            .persistent(false)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(db)?
+                            .try_get("total")
+                            .map_err(db)?;
+                        n as usize
+                    }
+                };
+                tx.commit().await.map_err(db)?;
+                Ok(LawPage { total, matches })
             }
 
             async fn check_invariants(&self) -> Result<InvariantReport> {

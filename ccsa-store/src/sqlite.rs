@@ -42,6 +42,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 impl SqliteStore {
     const BACKEND: &'static str = "sqlite";
     const PLACEHOLDERS: crate::sql::Placeholders = crate::sql::Placeholders::Anonymous;
+    /// Nothing to set before law searches.
+    const SEARCH_PRELUDE: Option<&'static str> = None;
     /// Bulk member inserts bind their rows as one JSON array.
     const JSON_BULK: bool = true;
     /// A column test against a list bound as one JSON array.

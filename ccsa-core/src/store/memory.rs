@@ -9,6 +9,7 @@ use crate::directory::{
     MemberId, NewInvitation, NewMember,
 };
 use crate::identity::{IdNumber, Phone};
+use crate::library::{LawDoc, LawFilter, LawId, LawPage, NewLawDoc, SearchTerms};
 use crate::quiz::{
     BankOwner, DailyDraw, NewQuestion, Question, QuestionId, ReviewCard, ReviewChange,
 };
@@ -22,6 +23,7 @@ use parking_lot::Mutex;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 mod import_tx;
+mod laws;
 
 #[derive(Debug, Clone)]
 struct MemberRow {
@@ -58,6 +60,7 @@ struct State {
     ledger: Vec<LedgerEntry>,
     totals: HashMap<MemberId, Total>,
     cards: HashMap<MemberId, BTreeMap<QuestionId, ReviewCard>>,
+    laws: laws::LawShelf,
 }
 
 impl State {
@@ -810,6 +813,40 @@ impl Store for MemoryStore {
             }
         }
         Ok(by_org.into_values().collect())
+    }
+
+    async fn insert_laws(&self, docs: Vec<NewLawDoc>) -> Result<Vec<LawDoc>> {
+        let mut s = self.state.lock();
+        let mut next = s.next_id;
+        let out = s.laws.insert(docs, || {
+            next += 1;
+            next
+        })?;
+        s.next_id = next;
+        Ok(out)
+    }
+
+    async fn update_law(&self, id: LawId, doc: NewLawDoc) -> Result<LawDoc> {
+        self.state.lock().laws.update(id, doc)
+    }
+
+    async fn law(&self, id: LawId) -> Result<Option<LawDoc>> {
+        Ok(self.state.lock().laws.get(id))
+    }
+
+    async fn search_laws(
+        &self,
+        terms: &SearchTerms,
+        filter: &LawFilter,
+        day: NaiveDate,
+        offset: usize,
+        limit: usize,
+    ) -> Result<LawPage> {
+        Ok(self
+            .state
+            .lock()
+            .laws
+            .search(terms, filter, day, offset, limit))
     }
 
     async fn check_invariants(&self) -> Result<InvariantReport> {

@@ -47,6 +47,7 @@ use crate::directory::{
     Member, MemberId, NewInvitation, NewMember,
 };
 use crate::identity::{IdNumber, Phone};
+use crate::library::{LawDoc, LawFilter, LawId, LawPage, NewLawDoc, SearchTerms};
 use crate::quiz::{BankOwner, DailyDraw, NewQuestion, Question, QuestionId, ReviewCard};
 use crate::ranking::{LeaderboardEntry, OrgActivity, Period, Scope, Standing, rank_standings};
 use crate::registry::{NewOrg, Org, OrgContacts, OrgId};
@@ -329,6 +330,30 @@ pub trait Store: Send + Sync {
     /// Checks the stored invariants: every total equals its ledger sum; at
     /// most one submission per member and day; rollups equal a recount.
     async fn check_invariants(&self) -> Result<InvariantReport>;
+
+    // ---- law and standard database ---------------------------------------------
+
+    /// Adds documents, all or none: `LAW_INVALID` (see
+    /// [`NewLawDoc::validate`]), `LAW_CODE_TAKEN` when a code (spaces and
+    /// case ignored) is already stored or repeated in the batch.
+    async fn insert_laws(&self, docs: Vec<NewLawDoc>) -> Result<Vec<LawDoc>>;
+    /// Replaces a document (`LAW_NOT_FOUND`, `LAW_CODE_TAKEN`, `LAW_INVALID`).
+    async fn update_law(&self, id: LawId, doc: NewLawDoc) -> Result<LawDoc>;
+    /// One document.
+    async fn law(&self, id: LawId) -> Result<Option<LawDoc>>;
+    /// **Search contract**: the documents for which every term matches
+    /// (see [`SearchTerms`]) and `filter` accepts on `day`, ordered by
+    /// score, then effective date (newest first), then id; `offset`/`limit`
+    /// select the page, `total` counts all matches. Every backend returns
+    /// exactly the same pages.
+    async fn search_laws(
+        &self,
+        terms: &SearchTerms,
+        filter: &LawFilter,
+        day: NaiveDate,
+        offset: usize,
+        limit: usize,
+    ) -> Result<LawPage>;
 
     /// One page of a ranked leaderboard. The default ranks
     /// [`Store::standings`] in memory; SQL backends may answer from an index.
