@@ -152,22 +152,6 @@ fn time_like(path: &str, q: &str) -> (f64, f64, usize) {
     (m, p, total)
 }
 
-async fn pg_db(url: &str) -> String {
-    use sqlx::Connection;
-    let name = format!("bench_library_{}", std::process::id());
-    let mut c = sqlx::PgConnection::connect(url).await.unwrap();
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-        .execute(&mut c)
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut c)
-        .await
-        .unwrap();
-    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap();
-    format!("{base}/{name}")
-}
-
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -190,7 +174,8 @@ fn main() {
             ),
         ];
         if let Ok(url) = std::env::var("CCSA_TEST_PG_URL") {
-            let db = pg_db(&url).await;
+            let name = format!("bench_library_{}", std::process::id());
+            let db = ccsa::sql::PgStore::create_database(&url, &name).await.unwrap();
             pg_url = Some(db.clone());
             stores.push(("PostgreSQL (pg_trgm)", ccsa::open(&db).await.unwrap()));
         } else {

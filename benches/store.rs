@@ -439,19 +439,10 @@ async fn run() {
 }
 
 async fn create_pg_db(url: &str, name: &str) -> String {
-    use sqlx::Connection;
     let name = format!("{name}_{}", std::process::id());
-    let mut c = sqlx::PgConnection::connect(url).await.unwrap();
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-        .execute(&mut c)
+    ccsa::sql::PgStore::create_database(url, &name)
         .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut c)
-        .await
-        .unwrap();
-    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap();
-    format!("{base}/{name}")
+        .unwrap()
 }
 
 /// COPY of the log rows (submissions and ledger) into a fresh schema.

@@ -153,19 +153,11 @@ fn memory_sqlite_and_postgres_agree() {
     );
     if let Ok(url) = std::env::var("CCSA_TEST_PG_URL") {
         let pg = block(async {
-            use sqlx::Connection;
             let name = format!("ccsa_same_{}", std::process::id());
-            let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-                .execute(&mut c)
+            let db = ccsa::sql::PgStore::create_database(&url, &name)
                 .await
                 .unwrap();
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&mut c)
-                .await
-                .unwrap();
-            let base = url.rsplit_once('/').unwrap().0;
-            run(ccsa::open(&format!("{base}/{name}")).await.unwrap()).await
+            run(ccsa::open(&db).await.unwrap()).await
         });
         assert_eq!(
             pg, memory,

@@ -58,6 +58,33 @@ impl PgStore {
     const DAY_TEXT: &'static str = "to_char(day, 'YYYY-MM-DD')";
     const DUE_TEXT: &'static str = "to_char(due, 'YYYY-MM-DD')";
 
+    /// Creates database `name` (dropped first if it exists) on the server
+    /// of `server_url` and returns its URL: fresh databases for tests,
+    /// benchmarks and simulations. `name` must be a plain identifier.
+    pub async fn create_database(server_url: &str, name: &str) -> Result<String> {
+        use sqlx::Connection;
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(ccsa_core::Error::storage(
+                "database name must be [A-Za-z0-9_]+",
+            ));
+        }
+        let mut c = sqlx::PgConnection::connect(server_url)
+            .await
+            .map_err(crate::sql::db)?;
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {name}"),
+            format!("CREATE DATABASE {name}"),
+        ] {
+            sqlx::query(&sql)
+                .execute(&mut c)
+                .await
+                .map_err(crate::sql::db)?;
+        }
+        c.close().await.ok();
+        let base = server_url.rsplit_once('/').map_or(server_url, |(b, _)| b);
+        Ok(format!("{base}/{name}"))
+    }
+
     /// Connects to `url` (`postgres://user@host:port/db`) and runs the migrations.
     pub async fn open(url: &str, options: &StoreOptions) -> Result<PgStore> {
         let opts = PgConnectOptions::from_str(url)

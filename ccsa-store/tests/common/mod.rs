@@ -52,22 +52,8 @@ pub fn pg_url() -> String {
 /// A fresh database on the test server.
 #[cfg(feature = "postgres")]
 pub async fn pg_fresh() -> Arc<dyn Store> {
-    use sqlx::Connection;
-    let admin_url = pg_url();
-    let name = unique_name("ccsa");
-    let mut conn = sqlx::PgConnection::connect(&admin_url)
+    let url = ccsa_store::PgStore::create_database(&pg_url(), &unique_name("ccsa"))
         .await
-        .expect("connect to the PostgreSQL test server");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .expect("create test database");
-    conn.close().await.ok();
-    let base = admin_url
-        .rsplit_once('/')
-        .map(|(b, _)| b)
-        .unwrap_or(&admin_url);
-    ccsa_store::open(&format!("{base}/{name}"))
-        .await
-        .expect("open postgres store")
+        .expect("create a test database on the PostgreSQL test server");
+    ccsa_store::open(&url).await.expect("open postgres store")
 }
