@@ -61,6 +61,7 @@ pub const CASES: &[&str] = &[
     "import_transactions_span_batches",
     "invitations_count_their_uses",
     "law_search_ranks_the_same_everywhere",
+    "content_is_scoped_and_dated",
 ];
 
 fn day(s: &str) -> NaiveDate {
@@ -2026,6 +2027,9 @@ pub async fn law_search_ranks_the_same_everywhere(store: Arc<dyn Store>) {
     let p = search("特殊作业", upcoming.clone(), day("2022-05-01")).await;
     assert_eq!(codes(&p), ["GB 30871-2022"]);
     assert_eq!(search("特殊作业", upcoming, d2024).await.total, 0);
+    // Before GB 30871-2022 was issued, only the 2014 edition exists.
+    let p = search("特殊作业", any.clone(), day("2020-03-21")).await;
+    assert_eq!(codes(&p), ["GB 30871-2014"]);
     // Full-width and upper case fold.
     let p = search("ＧＢ/Ｔ　３３０００", any.clone(), d2024).await;
     assert_eq!(codes(&p), ["GB/T 33000-2016"]);
@@ -2189,6 +2193,233 @@ pub async fn law_search_ranks_the_same_everywhere(store: Arc<dyn Store>) {
                 "{q}"
             );
         }
+    }
+}
+
+/// Articles, featured topics and history today: knowledge bases are
+/// visible to their org only, lists are newest first, topics take only
+/// national content, accident records come by month and day in the
+/// caller's time zone (leap-day records on 28 February of common years).
+pub async fn content_is_scoped_and_dated(store: Arc<dyn Store>) {
+    use crate::library::{
+        NewArticle, NewTopic, Shelf, TopicItem, calendar_keys, sample_accidents, sample_articles,
+        sample_laws,
+    };
+    let orgs = bureaus(&store).await;
+    let (a, b) = (orgs[0].id, orgs[1].id);
+    let national = store.insert_articles(sample_articles()).await.unwrap();
+    assert_eq!(national.len(), 10);
+    let kb = |org, title: &str, day: &str| NewArticle {
+        shelf: Shelf::KnowledgeBase(org),
+        title: title.into(),
+        body: "本单位储罐区巡检路线与注意事项。".into(),
+        minutes: 3,
+        tags: vec!["巡检".into()],
+        published_on: self::day(day),
+    };
+    let a_articles = store
+        .insert_articles(vec![
+            kb(a, "A厂巡检要点", "2020-07-01"),
+            kb(a, "A厂应急电话", "2020-03-01"),
+        ])
+        .await
+        .unwrap();
+    let b_article = store
+        .insert_articles(vec![kb(b, "B厂巡检要点", "2020-07-02")])
+        .await
+        .unwrap()
+        .remove(0);
+    // All or none: an unknown org writes nothing.
+    assert_eq!(
+        store
+            .insert_articles(vec![
+                kb(a, "不应写入", "2020-07-03"),
+                kb(OrgId(9_999_999), "x", "2020-07-03")
+            ])
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::OrgNotFound
+    );
+    let mut invalid = kb(a, "x", "2020-07-03");
+    invalid.minutes = 0;
+    assert_eq!(
+        store
+            .insert_articles(vec![invalid])
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::ArticleInvalid
+    );
+    let public = store.articles_visible(None, 0, 100).await.unwrap();
+    assert_eq!(public.len(), 10);
+    assert!(
+        public
+            .windows(2)
+            .all(|w| w[0].article.published_on >= w[1].article.published_on)
+    );
+    let for_a = store.articles_visible(Some(a), 0, 100).await.unwrap();
+    assert_eq!(for_a.len(), 12);
+    assert_eq!(for_a[0].article.title, "A厂巡检要点", "newest first");
+    assert!(
+        for_a.iter().all(|x| x.id != b_article.id),
+        "B's knowledge base stays in B"
+    );
+    let page = store.articles_visible(Some(a), 3, 4).await.unwrap();
+    assert_eq!(page, for_a[3..7].to_vec());
+    assert_eq!(
+        store.article(b_article.id).await.unwrap(),
+        Some(b_article.clone())
+    );
+    for (org, id) in [(b, a_articles[0].id), (a, national[0].id)] {
+        assert_eq!(
+            store.delete_article(org, id).await.unwrap_err().code(),
+            ErrorCode::ArticleNotFound
+        );
+    }
+    store.delete_article(a, a_articles[1].id).await.unwrap();
+    assert_eq!(store.article(a_articles[1].id).await.unwrap(), None);
+
+    // Featured topics take national content only.
+    let laws = store.insert_laws(sample_laws()).await.unwrap();
+    let qs = store
+        .insert_questions(
+            (0..3)
+                .map(|i| tf_question(i, BankOwner::National))
+                .collect(),
+        )
+        .await
+        .unwrap();
+    let own_q = store
+        .insert_questions(vec![tf_question(9, BankOwner::Org(a))])
+        .await
+        .unwrap();
+    let topic = |items: Vec<TopicItem>, position| NewTopic {
+        title: "受限空间作业".into(),
+        cover: "先通风、再检测、后作业。".into(),
+        items,
+        position,
+    };
+    let t2 = store
+        .insert_topic(topic(vec![TopicItem::Law(laws[16].id)], 2))
+        .await
+        .unwrap();
+    let t1 = store
+        .insert_topic(topic(
+            vec![
+                TopicItem::Article(national[1].id),
+                TopicItem::Law(laws[16].id),
+                TopicItem::Questions(qs.clone()),
+            ],
+            1,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(store.topics().await.unwrap(), vec![t1.clone(), t2]);
+    for bad in [
+        vec![TopicItem::Article(a_articles[0].id)],
+        vec![TopicItem::Questions(own_q.clone())],
+        vec![TopicItem::Law(crate::library::LawId(9_999_999))],
+        vec![],
+    ] {
+        assert_eq!(
+            store.insert_topic(topic(bad, 3)).await.unwrap_err().code(),
+            ErrorCode::TopicInvalid
+        );
+    }
+    assert_eq!(store.topics().await.unwrap().len(), 2);
+
+    // History today.
+    let records = store.insert_accidents(sample_accidents()).await.unwrap();
+    assert_eq!(records.len(), 16);
+    let mut leap = sample_accidents().remove(0);
+    leap.date = day("2016-02-29");
+    leap.title = "闰日测试记录".into();
+    let mut invalid = leap.clone();
+    invalid.source = " ".into();
+    assert_eq!(
+        store
+            .insert_accidents(vec![leap.clone(), invalid])
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::AccidentInvalid
+    );
+    let mut older = sample_accidents().remove(1);
+    older.date = day("2009-03-21");
+    older.title = "较早的同日测试记录".into();
+    store.insert_accidents(vec![leap, older]).await.unwrap();
+    let on_321 = store.accidents_on(&[(3, 21)]).await.unwrap();
+    assert_eq!(on_321.len(), 2);
+    assert_eq!(on_321[0].record.date, day("2019-03-21"), "newest first");
+    // 28 February 2021 (a common year) shows the leap-day record too; 2020 does not.
+    let feb28 = store
+        .accidents_on(&calendar_keys(day("2021-02-28")))
+        .await
+        .unwrap();
+    assert_eq!(
+        feb28.iter().map(|r| r.record.date).collect::<Vec<_>>(),
+        [day("2016-02-29"), day("2012-02-28")]
+    );
+    assert_eq!(
+        store
+            .accidents_on(&calendar_keys(day("2020-02-28")))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Through the facade: time zones and who reads what.
+    let clock = Arc::new(ManualClock::new("2020-08-12T16:30:00Z".parse().unwrap()));
+    let ccsa = Ccsa::new(store.clone(), clock, Campaign::notice_2020(1))
+        .unwrap()
+        .with_entropy_seed(9);
+    assert!(
+        ccsa.history_today().await.unwrap().is_empty(),
+        "already 13 August in Beijing"
+    );
+    let utc = ccsa
+        .history_today_at(chrono::FixedOffset::east_opt(0).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(utc.len(), 1);
+    assert_eq!(utc[0].record.deaths, 165);
+    let form = sample::member_form(77, "");
+    store
+        .insert_member(
+            a,
+            form.validate(day("2020-08-12"), &[]).unwrap(),
+            at("2020-08-12", 9),
+        )
+        .await
+        .unwrap();
+    ccsa.bind("wx-reader-a", &form.name, &form.phone)
+        .await
+        .unwrap();
+    assert_eq!(
+        ccsa.reading_list("wx-reader-a", 0, 50).await.unwrap().len(),
+        11
+    );
+    assert_eq!(
+        ccsa.reading_list("wx-stranger", 0, 50).await.unwrap().len(),
+        10
+    );
+    assert_eq!(
+        ccsa.read_article("wx-reader-a", a_articles[0].id)
+            .await
+            .unwrap()
+            .id,
+        a_articles[0].id
+    );
+    for (user, id) in [
+        ("wx-reader-a", b_article.id),
+        ("wx-stranger", a_articles[0].id),
+    ] {
+        assert_eq!(
+            ccsa.read_article(user, id).await.unwrap_err().code(),
+            ErrorCode::ArticleNotFound
+        );
     }
 }
 
@@ -2385,7 +2616,8 @@ macro_rules! store_conformance {
             imports_are_atomic,
             import_transactions_span_batches,
             invitations_count_their_uses,
-            law_search_ranks_the_same_everywhere
+            law_search_ranks_the_same_everywhere,
+            content_is_scoped_and_dated
         );
     };
     (@cases $make:expr, $run:expr; $($case:ident),* $(,)?) => {

@@ -209,6 +209,14 @@ codes! {
     LawCodeTaken = "LAW_CODE_TAKEN" => "该文号或标准号已存在",
     /// No such entry.
     LawNotFound = "LAW_NOT_FOUND" => "法规标准不存在",
+    /// An article is incomplete or too long (the note says which field).
+    ArticleInvalid = "ARTICLE_INVALID" => "文章信息不完整或有误",
+    /// No such article, or not visible to the reader (another org's knowledge base).
+    ArticleNotFound = "ARTICLE_NOT_FOUND" => "文章不存在",
+    /// A featured topic is incomplete, or names content that does not exist or is not national.
+    TopicInvalid = "TOPIC_INVALID" => "专题信息不完整或引用的内容不存在",
+    /// An accident record is incomplete (the note says which field).
+    AccidentInvalid = "ACCIDENT_INVALID" => "事故案例信息不完整或有误",
     /// A search query with no usable term, too many terms or a term too long.
     SearchQueryInvalid = "SEARCH_QUERY_INVALID" => "请输入有效的检索关键词",
 

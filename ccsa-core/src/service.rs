@@ -13,7 +13,10 @@ use crate::directory::{
 };
 use crate::error::{Field, FieldError};
 use crate::identity::{PersonName, Phone};
-use crate::library::{LawDoc, LawFilter, LawHit, LawId, LawResults, NewLawDoc, SearchTerms};
+use crate::library::{
+    Accident, Article, ArticleId, LawDoc, LawFilter, LawHit, LawId, LawResults, NewAccident,
+    NewArticle, NewLawDoc, NewTopic, SearchTerms, Shelf, Topic, calendar_keys,
+};
 use crate::quiz::{
     Answer, BankOwner, DailyDraw, DrawHistory, DrawKey, DrawPool, NewQuestion, Question,
     QuestionId, QuizQuestion, ReviewCard, ReviewChange, draw, grade,
@@ -794,6 +797,113 @@ impl Ccsa {
             .law(id)
             .await?
             .ok_or(ErrorCode::LawNotFound.into())
+    }
+
+    /// Publishes safety-five-minutes articles (安全五分钟; the coordination
+    /// office's content, for everyone).
+    pub async fn add_safety_articles(&self, articles: Vec<NewArticle>) -> Result<Vec<Article>> {
+        let articles = articles
+            .into_iter()
+            .map(|a| NewArticle {
+                shelf: Shelf::SafetyFiveMinutes,
+                ..a
+            })
+            .collect();
+        self.store.insert_articles(articles).await
+    }
+
+    /// Publishes an article to the admin's own knowledge base (企业自主知识库):
+    /// only the org's members (and its admin) can read it.
+    pub async fn publish_knowledge(
+        &self,
+        ctx: &AdminContext,
+        article: NewArticle,
+    ) -> Result<Article> {
+        let article = NewArticle {
+            shelf: Shelf::KnowledgeBase(ctx.org),
+            ..article
+        };
+        let mut out = self.store.insert_articles(vec![article]).await?;
+        out.pop()
+            .ok_or_else(|| Error::storage("article not stored"))
+    }
+
+    /// Removes an article of the admin's knowledge base (`ARTICLE_NOT_FOUND`
+    /// for anything else).
+    pub async fn remove_knowledge(&self, ctx: &AdminContext, id: ArticleId) -> Result<()> {
+        self.store.delete_article(ctx.org, id).await
+    }
+
+    /// The articles an app user may read, newest first: safety five minutes,
+    /// plus their org's knowledge base once they are bound.
+    pub async fn reading_list(
+        &self,
+        app_user: &str,
+        page: usize,
+        per_page: usize,
+    ) -> Result<Vec<Article>> {
+        let org = self.binding(app_user).await?.map(|b| b.org);
+        let per_page = per_page.clamp(1, 100);
+        self.store
+            .articles_visible(org, page.saturating_mul(per_page), per_page)
+            .await
+    }
+
+    /// One article for an app user (`ARTICLE_NOT_FOUND` when it does not
+    /// exist or belongs to another org's knowledge base).
+    pub async fn read_article(&self, app_user: &str, id: ArticleId) -> Result<Article> {
+        let org = self.binding(app_user).await?.map(|b| b.org);
+        match self.store.article(id).await? {
+            Some(a) if a.article.shelf.visible_to(org) => Ok(a),
+            _ => Err(ErrorCode::ArticleNotFound.into()),
+        }
+    }
+
+    /// The admin's knowledge base, newest first (the articles of the org
+    /// only, not the national ones).
+    pub async fn knowledge_base(&self, ctx: &AdminContext) -> Result<Vec<Article>> {
+        let mut all = Vec::new();
+        loop {
+            let page = self
+                .store
+                .articles_visible(Some(ctx.org), all.len(), 500)
+                .await?;
+            let n = page.len();
+            all.extend(page);
+            if n < 500 {
+                break;
+            }
+        }
+        all.retain(|a| a.article.shelf == Shelf::KnowledgeBase(ctx.org));
+        Ok(all)
+    }
+
+    /// Publishes a featured topic (精选专题) of national content.
+    pub async fn add_topic(&self, topic: NewTopic) -> Result<Topic> {
+        self.store.insert_topic(topic).await
+    }
+
+    /// Every featured topic, in order.
+    pub async fn topics(&self) -> Result<Vec<Topic>> {
+        self.store.topics().await
+    }
+
+    /// Adds history-today accident records (历史上的今天).
+    pub async fn add_accidents(&self, records: Vec<NewAccident>) -> Result<Vec<Accident>> {
+        self.store.insert_accidents(records).await
+    }
+
+    /// History today (历史上的今天) by the clock, in Beijing time: the
+    /// records of today's month and day, newest first.
+    pub async fn history_today(&self) -> Result<Vec<Accident>> {
+        self.history_today_at(crate::clock::china_offset()).await
+    }
+
+    /// History today in the caller's time zone: 00:30 on 13 August in
+    /// Beijing is still 12 August in UTC.
+    pub async fn history_today_at(&self, offset: chrono::FixedOffset) -> Result<Vec<Accident>> {
+        let day = self.clock.now().with_timezone(&offset).date_naive();
+        self.store.accidents_on(&calendar_keys(day)).await
     }
 
     /// Adds questions to the national bank (coordination office).

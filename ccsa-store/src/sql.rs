@@ -189,8 +189,10 @@ pub const MEMBER_COLS: &str =
     "id, org, department, name, position, gender, id_number, phone, email, education, created_at";
 pub const INVITATION_COLS: &str =
     "id, digest, org, department, created_by, created_at, expires_at, max_uses, uses, revoked";
-pub const LAW_WRITE_COLS: &str = "code_key, title_key, summary_key, effective_on, repealed_on, kind, body_key, code, title, issuer, issued_on, superseded_by, summary, body";
+pub const LAW_WRITE_COLS: &str = "code_key, title_key, summary_key, effective_on, issued_on, repealed_on, kind, body_key, code, title, issuer, superseded_by, summary, body";
 pub const LAW_COLS: &str = "id, code, title, kind, issuer, issued_on, effective_on, repealed_on, superseded_by, summary, body";
+pub const ARTICLE_COLS: &str = "id, org, title, body, minutes, tags, published_on";
+pub const ACCIDENT_COLS: &str = "id, happened_on, place, title, what_happened, deaths, injured, missing, causes, lessons, source";
 pub const QUESTION_COLS: &str = "id, owner_org, kind, stem, options, answer, explanation, category, specialties, difficulty, source";
 
 /// Implements `ccsa_core::store::Store` for `$store` over database `$db`.
@@ -218,7 +220,8 @@ macro_rules! sql_store {
         use ccsa_core::directory::{Department, ImportOp, Invitation, InvitationId, NewInvitation, DepartmentDeletion, DepartmentName, DeptId, Member, MemberId, NewMember};
         use ccsa_core::identity::{CreditCode, Email, IdNumber, Phone, PersonName};
         use ccsa_core::library::{
-            bigram_tokens, is_bigram_term, search_key, DocKind, DocStatus, LawDoc, LawFilter, LawId, LawPage, NewLawDoc, SearchTerms, WEIGHT_BODY, WEIGHT_CODE,
+            bigram_tokens, is_bigram_term, search_key, Accident, AccidentId, Article, ArticleId, DocKind, DocStatus, NewAccident, NewArticle,
+            NewTopic, Shelf, Topic, TopicId, TopicItem, LawDoc, LawFilter, LawId, LawPage, NewLawDoc, SearchTerms, WEIGHT_BODY, WEIGHT_CODE,
             WEIGHT_SUMMARY, WEIGHT_TITLE,
         };
         use ccsa_core::quiz::{BankOwner, Choices, DailyDraw, DrawKey, NewQuestion, Question, QuestionId, QuestionKind, ReviewCard, ReviewChange};
@@ -354,6 +357,59 @@ macro_rules! sql_store {
             })
         }
 
+        fn article_from_row(r: &DbRow) -> Result<Article> {
+            let g = |e: sqlx::Error| db(e);
+            let tags: String = r.try_get("tags").map_err(g)?;
+            Ok(Article {
+                id: ArticleId(r.try_get("id").map_err(g)?),
+                article: NewArticle {
+                    shelf: match r.try_get::<Option<i64>, _>("org").map_err(g)? {
+                        Some(o) => Shelf::KnowledgeBase(OrgId(o)),
+                        None => Shelf::SafetyFiveMinutes,
+                    },
+                    title: r.try_get("title").map_err(g)?,
+                    body: r.try_get("body").map_err(g)?,
+                    minutes: u8::try_from(r.try_get::<i64, _>("minutes").map_err(g)?).map_err(|_| corrupt("article minutes"))?,
+                    tags: serde_json::from_str(&tags).map_err(|_| corrupt("article tags"))?,
+                    published_on: r.try_get("published_on").map_err(g)?,
+                },
+            })
+        }
+
+        fn topic_from_row(r: &DbRow) -> Result<Topic> {
+            let g = |e: sqlx::Error| db(e);
+            let items: String = r.try_get("items").map_err(g)?;
+            Ok(Topic {
+                id: TopicId(r.try_get("id").map_err(g)?),
+                topic: NewTopic {
+                    title: r.try_get("title").map_err(g)?,
+                    cover: r.try_get("cover").map_err(g)?,
+                    items: serde_json::from_str(&items).map_err(|_| corrupt("topic items"))?,
+                    position: i32::try_from(r.try_get::<i64, _>("position").map_err(g)?).map_err(|_| corrupt("topic position"))?,
+                },
+            })
+        }
+
+        fn accident_from_row(r: &DbRow) -> Result<Accident> {
+            let g = |e: sqlx::Error| db(e);
+            let n = |k: &str| -> Result<u32> { u32::try_from(r.try_get::<i64, _>(k).map_err(db)?).map_err(|_| corrupt("accident count")) };
+            Ok(Accident {
+                id: AccidentId(r.try_get("id").map_err(g)?),
+                record: NewAccident {
+                    date: r.try_get("happened_on").map_err(g)?,
+                    place: r.try_get("place").map_err(g)?,
+                    title: r.try_get("title").map_err(g)?,
+                    what_happened: r.try_get("what_happened").map_err(g)?,
+                    deaths: n("deaths")?,
+                    injured: n("injured")?,
+                    missing: n("missing")?,
+                    causes: r.try_get("causes").map_err(g)?,
+                    lessons: r.try_get("lessons").map_err(g)?,
+                    source: r.try_get("source").map_err(g)?,
+                },
+            })
+        }
+
         fn law_conflict(_: &str) -> ErrorCode {
             ErrorCode::LawCodeTaken
         }
@@ -414,8 +470,9 @@ macro_rules! sql_store {
                 let list: Vec<String> = filter.kinds.iter().map(|k| arg(LawArg::Text(k.as_zh().to_string()), &mut args)).collect();
                 wheres.push(format!("kind IN ({})", list.join(", ")));
             }
+            let d = arg(LawArg::Date(day), &mut args);
+            wheres.push(format!("issued_on <= {d}"));
             if let Some(status) = filter.status {
-                let d = arg(LawArg::Date(day), &mut args);
                 wheres.push(match status {
                     DocStatus::Repealed => format!("repealed_on <= {d}"),
                     DocStatus::Upcoming => format!("effective_on > {d} AND (repealed_on IS NULL OR repealed_on > {d})"),
@@ -761,13 +818,13 @@ macro_rules! sql_store {
                     .bind(title)
                     .bind(summary)
                     .bind(d.effective_on)
+                    .bind(d.issued_on)
                     .bind(d.repealed_on)
                     .bind(d.kind.as_zh())
                     .bind(body)
                     .bind(d.code.clone())
                     .bind(d.title.clone())
                     .bind(d.issuer.clone())
-                    .bind(d.issued_on)
                     .bind(d.superseded_by.clone())
                     .bind(d.summary.clone())
                     .bind(d.body.clone());
@@ -1903,6 +1960,176 @@ macro_rules! sql_store {
                 };
                 tx.commit().await.map_err(db)?;
                 Ok(LawPage { total, matches })
+            }
+
+            async fn insert_articles(&self, articles: Vec<NewArticle>) -> Result<Vec<Article>> {
+                for a in &articles {
+                    a.validate()?;
+                }
+                let mut tx = self.tx().await?;
+                let mut out = Vec::with_capacity(articles.len());
+                for article in articles {
+                    if let Some(org) = article.shelf.org() {
+                        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM orgs WHERE id = $1").bind(org.0).fetch_optional(&mut *tx).await.map_err(db)?;
+                        if found.is_none() {
+                            return Err(ErrorCode::OrgNotFound.into());
+                        }
+                    }
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO articles (org, title, body, minutes, tags, published_on) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(article.shelf.org().map(|o| o.0))
+                    .bind(article.title.clone())
+                    .bind(article.body.clone())
+                    .bind(i64::from(article.minutes))
+                    .bind(serde_json::to_string(&article.tags).map_err(|_| corrupt("article tags"))?)
+                    .bind(article.published_on)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                    out.push(Article { id: ArticleId(id), article });
+                }
+                tx.commit().await.map_err(db)?;
+                Ok(out)
+            }
+
+            async fn article(&self, id: ArticleId) -> Result<Option<Article>> {
+                let row = sqlx::query(&format!("SELECT {ARTICLE_COLS} FROM articles WHERE id = $1"))
+                    .bind(id.0)
+                    .fetch_optional(self.reader())
+                    .await
+                    .map_err(db)?;
+                row.as_ref().map(article_from_row).transpose()
+            }
+
+            async fn articles_visible(&self, org: Option<OrgId>, offset: usize, limit: usize) -> Result<Vec<Article>> {
+                let sql = format!(
+                    "SELECT {ARTICLE_COLS} FROM articles WHERE org IS NULL OR org = $1 ORDER BY published_on DESC, id DESC LIMIT $2 OFFSET $3"
+                );
+                sqlx::query(&sql)
+                    .bind(org.map(|o| o.0))
+                    .bind(limit as i64)
+                    .bind(offset as i64)
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(db)?
+                    .iter()
+                    .map(article_from_row)
+                    .collect()
+            }
+
+            async fn delete_article(&self, org: OrgId, id: ArticleId) -> Result<()> {
+                let done = sqlx::query("DELETE FROM articles WHERE id = $1 AND org = $2")
+                    .bind(id.0)
+                    .bind(org.0)
+                    .execute(self.writer())
+                    .await
+                    .map_err(db)?;
+                if done.rows_affected() == 0 {
+                    return Err(ErrorCode::ArticleNotFound.into());
+                }
+                Ok(())
+            }
+
+            async fn insert_topic(&self, topic: NewTopic) -> Result<Topic> {
+                topic.validate()?;
+                let mut tx = self.tx().await?;
+                for item in &topic.items {
+                    let found: bool = match item {
+                        TopicItem::Article(a) => sqlx::query_scalar::<_, i64>("SELECT id FROM articles WHERE id = $1 AND org IS NULL")
+                            .bind(a.0)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(db)?
+                            .is_some(),
+                        TopicItem::Law(l) => sqlx::query_scalar::<_, i64>("SELECT id FROM laws WHERE id = $1")
+                            .bind(l.0)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(db)?
+                            .is_some(),
+                        TopicItem::Questions(qs) => {
+                            let mut all = true;
+                            for q in qs {
+                                all &= sqlx::query_scalar::<_, i64>("SELECT id FROM questions WHERE id = $1 AND owner_org IS NULL")
+                                    .bind(q.0)
+                                    .fetch_optional(&mut *tx)
+                                    .await
+                                    .map_err(db)?
+                                    .is_some();
+                            }
+                            all
+                        }
+                    };
+                    if !found {
+                        return Err(ccsa_core::Error::new(ErrorCode::TopicInvalid).with_note("引用的文章、法规或题目不存在或不是公共内容"));
+                    }
+                }
+                let id: i64 = sqlx::query_scalar("INSERT INTO topics (title, cover, items, position) VALUES ($1, $2, $3, $4) RETURNING id")
+                    .bind(topic.title.clone())
+                    .bind(topic.cover.clone())
+                    .bind(serde_json::to_string(&topic.items).map_err(|_| corrupt("topic items"))?)
+                    .bind(i64::from(topic.position))
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                tx.commit().await.map_err(db)?;
+                Ok(Topic { id: TopicId(id), topic })
+            }
+
+            async fn topics(&self) -> Result<Vec<Topic>> {
+                sqlx::query("SELECT id, title, cover, items, position FROM topics ORDER BY position, id")
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(db)?
+                    .iter()
+                    .map(topic_from_row)
+                    .collect()
+            }
+
+            async fn insert_accidents(&self, records: Vec<NewAccident>) -> Result<Vec<Accident>> {
+                for r in &records {
+                    r.validate()?;
+                }
+                let mut tx = self.tx().await?;
+                let mut out = Vec::with_capacity(records.len());
+                for record in records {
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO accidents (happened_on, month, day, place, title, what_happened, deaths, injured, missing, causes, lessons, source) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                    )
+                    .bind(record.date)
+                    .bind(i64::from(record.date.month()))
+                    .bind(i64::from(record.date.day()))
+                    .bind(record.place.clone())
+                    .bind(record.title.clone())
+                    .bind(record.what_happened.clone())
+                    .bind(i64::from(record.deaths))
+                    .bind(i64::from(record.injured))
+                    .bind(i64::from(record.missing))
+                    .bind(record.causes.clone())
+                    .bind(record.lessons.clone())
+                    .bind(record.source.clone())
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                    out.push(Accident { id: AccidentId(id), record });
+                }
+                tx.commit().await.map_err(db)?;
+                Ok(out)
+            }
+
+            async fn accidents_on(&self, keys: &[(u32, u32)]) -> Result<Vec<Accident>> {
+                if keys.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let conds: Vec<String> = (0..keys.len()).map(|i| format!("(month = ${} AND day = ${})", 2 * i + 1, 2 * i + 2)).collect();
+                let sql = format!("SELECT {ACCIDENT_COLS} FROM accidents WHERE {} ORDER BY happened_on DESC, id", conds.join(" OR "));
+                let mut q = sqlx::query(&sql);
+                for (m, d) in keys {
+                    q = q.bind(i64::from(*m)).bind(i64::from(*d));
+                }
+                q.fetch_all(self.reader()).await.map_err(db)?.iter().map(accident_from_row).collect()
             }
 
             async fn check_invariants(&self) -> Result<InvariantReport> {

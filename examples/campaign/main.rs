@@ -26,7 +26,7 @@ use ccsa::ranking::{LeaderboardEntry, MonthlyReport, Period, Scope};
 use ccsa::registry::{County, NewOrg, Org, OrgId, OrgKind, SecretaryGroup};
 use ccsa::scoring::{Campaign, PolicySchedule, ScoringPolicy};
 use ccsa::service::BatchAnswers;
-use ccsa::{Ccsa, Error, ErrorCode, sample};
+use ccsa::{Ccsa, Error, ErrorCode, library, sample};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
@@ -445,6 +445,78 @@ async fn run(args: Args) -> Result<(), Error> {
         e.code(),
         e
     );
+
+    // ── 4b. Learning content ─────────────────────────────────────────────
+    section("学习资料（法规标准库、安全五分钟、历史上的今天、精选专题、企业知识库）");
+    let laws = ccsa.add_laws(library::sample_laws()).await?;
+    let articles = ccsa.add_safety_articles(library::sample_articles()).await?;
+    let accidents = ccsa.add_accidents(library::sample_accidents()).await?;
+    let demo_org = orgs
+        .iter()
+        .map(|o| o.id)
+        .find(|id| admins.contains_key(id))
+        .expect("an admin");
+    let demo_admin = &admins[&demo_org];
+    let kb = ccsa
+        .publish_knowledge(
+            demo_admin,
+            library::NewArticle {
+                shelf: library::Shelf::SafetyFiveMinutes, // the facade files it under the org
+                title: "本厂储罐区巡检路线".into(),
+                body: "从中控室出发，依次检查储罐液位计、呼吸阀、防火堤排水阀和可燃气体报警器。"
+                    .into(),
+                minutes: 3,
+                tags: vec!["巡检".into()],
+                published_on: day("2020-03-20"),
+            },
+        )
+        .await?;
+    let topic = ccsa
+        .add_topic(library::NewTopic {
+            title: "特殊作业：动火与受限空间".into(),
+            cover: "八类特殊作业中事故最多的两类，先读规范，再读案例，最后练习。".into(),
+            items: vec![
+                library::TopicItem::Law(laws[16].id),
+                library::TopicItem::Article(articles[0].id),
+                library::TopicItem::Article(articles[1].id),
+            ],
+            position: 1,
+        })
+        .await?;
+    println!(
+        "法规标准 {} 部，安全五分钟 {} 篇，事故案例 {} 个，精选专题「{}」{} 项；{} 的企业知识库新增「{}」（仅本单位可见）。",
+        laws.len(),
+        articles.len(),
+        accidents.len(),
+        topic.topic.title,
+        topic.topic.items.len(),
+        orgs.iter()
+            .find(|o| o.id == demo_org)
+            .map_or("", |o| o.name.as_str()),
+        kb.article.title
+    );
+    let found = ccsa
+        .search_laws("动火", &library::LawFilter::default(), 0, 5)
+        .await?;
+    println!("检索「动火」：共 {} 条", found.total);
+    for h in &found.hits {
+        println!(
+            "  {} {}（{}，{}）",
+            h.code,
+            h.title,
+            h.kind.as_zh(),
+            h.status.as_zh()
+        );
+    }
+    clock.set(beijing_time(day("2020-03-21"), 9, 0));
+    for a in ccsa.history_today().await? {
+        println!(
+            "历史上的今天（3月21日）：{} {}，{}。",
+            a.record.date,
+            a.record.title,
+            a.record.casualties_zh()
+        );
+    }
 
     // ── 5. Daily quiz, every day of the campaign ──────────────────────────
     section("五、每日答题（2020-03-01 至 2020-12-31）");

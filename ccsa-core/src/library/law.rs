@@ -194,9 +194,11 @@ pub struct LawFilter {
 }
 
 impl LawFilter {
-    /// Whether a document passes on `day`.
+    /// Whether a document passes on `day`. Documents issued after `day` are
+    /// never shown (they did not exist yet).
     pub fn accepts(&self, doc: &NewLawDoc, day: NaiveDate) -> bool {
-        (self.kinds.is_empty() || self.kinds.contains(&doc.kind))
+        doc.issued_on <= day
+            && (self.kinds.is_empty() || self.kinds.contains(&doc.kind))
             && self.status.is_none_or(|s| doc.status_on(day) == s)
     }
 }

@@ -1,5 +1,12 @@
-//! Learning content (学习资料) beyond the daily quiz: the law and standard
-//! database (法规标准库) with Chinese full-text search.
+//! Learning content (学习资料) beyond the daily quiz:
+//!
+//! | file | 中文 | what |
+//! |---|---|---|
+//! | `law` | 法规标准库 | laws, regulations, standards; status on a day; superseding editions |
+//! | `search` | 全文检索 | substring search without a word segmenter, one scoring rule |
+//! | `article` | 安全五分钟、企业知识库、精选专题 | articles (national, or one org's only), featured topics |
+//! | `accident` | 历史上的今天 | accident records by month and day, with sources |
+//! | `samples` | 样例内容 | 27 laws and standards, 10 articles, 16 accident records |
 //!
 //! ```
 //! use ccsa_core::library::{sample_laws, DocStatus, SearchTerms};
@@ -15,6 +22,8 @@
 //! # Ok::<(), ccsa_core::Error>(())
 //! ```
 
+mod accident;
+mod article;
 mod law;
 mod search;
 
@@ -27,5 +36,10 @@ pub use search::{
     WEIGHT_TITLE, bigram_tokens, code_key, is_bigram_term, search_key,
 };
 
+pub use accident::{Accident, AccidentId, NewAccident, calendar_keys};
+pub use article::{
+    Article, ArticleId, MAX_TAGS, NewArticle, NewTopic, Shelf, Topic, TopicId, TopicItem,
+};
+
 mod samples;
-pub use samples::sample_laws;
+pub use samples::{sample_accidents, sample_articles, sample_laws};

@@ -1,41 +1,110 @@
-//! The sample law and standard entries (`data/laws.txt`).
+//! The sample content: laws and standards (`data/laws.txt`), safety five
+//! minutes articles (`data/articles.txt`), history-today accident records
+//! (`data/accidents.txt`). Written in the team's own words; codes, dates
+//! and casualty figures from the public records named in each entry.
 
-use super::{DocKind, NewLawDoc};
+use super::{DocKind, NewAccident, NewArticle, NewLawDoc, Shelf};
 
 const LAWS: &str = include_str!("../../data/laws.txt");
+const ARTICLES: &str = include_str!("../../data/articles.txt");
+const ACCIDENTS: &str = include_str!("../../data/accidents.txt");
+
+/// The `key: value` records of a sample file (blank-line separated, `#`
+/// comments).
+struct Records(Vec<Vec<(String, String)>>);
+
+impl Records {
+    fn parse(text: &str) -> Records {
+        Records(
+            text.split("\n\n")
+                .map(|block| {
+                    block
+                        .lines()
+                        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                        .filter_map(|l| {
+                            let (k, v) = l.split_once(": ")?;
+                            Some((k.trim().to_string(), v.trim().to_string()))
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .filter(|r| !r.is_empty())
+                .collect(),
+        )
+    }
+}
+
+fn get<'a>(r: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    r.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+fn need<'a>(r: &'a [(String, String)], key: &str) -> &'a str {
+    get(r, key).unwrap_or_else(|| panic!("sample record without {key}"))
+}
+
+fn date(s: &str) -> chrono::NaiveDate {
+    s.parse().expect("sample date")
+}
 
 /// The sample law and standard database: 27 entries (laws, administrative
 /// regulations, departmental rules, normative documents, national and
-/// industry standards), written in the team's own words with codes and
-/// dates from public records; two are superseded by newer editions.
+/// industry standards); two are superseded by newer editions.
 pub fn sample_laws() -> Vec<NewLawDoc> {
-    LAWS.split("\n\n")
-        .map(|block| {
-            block
-                .lines()
-                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-                .collect::<Vec<_>>()
+    Records::parse(LAWS)
+        .0
+        .iter()
+        .map(|r| NewLawDoc {
+            code: need(r, "code").to_string(),
+            title: need(r, "title").to_string(),
+            kind: DocKind::parse(need(r, "kind")).expect("known kind"),
+            issuer: need(r, "issuer").to_string(),
+            issued_on: date(need(r, "issued")),
+            effective_on: date(need(r, "effective")),
+            repealed_on: get(r, "repealed").map(date),
+            superseded_by: get(r, "superseded_by").map(str::to_string),
+            summary: get(r, "summary").unwrap_or_default().to_string(),
+            body: get(r, "body").unwrap_or_default().to_string(),
         })
-        .filter(|lines| !lines.is_empty())
-        .map(|lines| {
-            let field = |key: &str| {
-                lines
-                    .iter()
-                    .find_map(|l| l.strip_prefix(key)?.strip_prefix(": "))
-                    .map(str::trim)
-            };
-            let date = |key: &str| field(key).map(|d| d.parse().expect("sample date"));
-            NewLawDoc {
-                code: field("code").expect("code").to_string(),
-                title: field("title").expect("title").to_string(),
-                kind: DocKind::parse(field("kind").expect("kind")).expect("known kind"),
-                issuer: field("issuer").expect("issuer").to_string(),
-                issued_on: date("issued").expect("issued"),
-                effective_on: date("effective").expect("effective"),
-                repealed_on: date("repealed"),
-                superseded_by: field("superseded_by").map(str::to_string),
-                summary: field("summary").unwrap_or_default().to_string(),
-                body: field("body").unwrap_or_default().to_string(),
+        .collect()
+}
+
+/// Ten safety-five-minutes articles (安全五分钟): hot work, confined spaces,
+/// safety data sheets, major hazard installations, static electricity,
+/// leaks, protective equipment, shift handover, nitration, storage.
+pub fn sample_articles() -> Vec<NewArticle> {
+    Records::parse(ARTICLES)
+        .0
+        .iter()
+        .map(|r| NewArticle {
+            shelf: Shelf::SafetyFiveMinutes,
+            title: need(r, "title").to_string(),
+            body: need(r, "body").to_string(),
+            minutes: need(r, "minutes").parse().expect("minutes"),
+            tags: need(r, "tags").split('、').map(str::to_string).collect(),
+            published_on: date(need(r, "published")),
+        })
+        .collect()
+}
+
+/// Sixteen history-today accident records (历史上的今天), among them the
+/// 2015-08-12 Tianjin port explosion and the 2019-03-21 Xiangshui
+/// explosion, each naming its source.
+pub fn sample_accidents() -> Vec<NewAccident> {
+    Records::parse(ACCIDENTS)
+        .0
+        .iter()
+        .map(|r| {
+            let n = |k: &str| need(r, k).parse::<u32>().expect("count");
+            NewAccident {
+                date: date(need(r, "date")),
+                place: need(r, "place").to_string(),
+                title: need(r, "title").to_string(),
+                what_happened: need(r, "what").to_string(),
+                deaths: n("deaths"),
+                injured: n("injured"),
+                missing: n("missing"),
+                causes: need(r, "causes").to_string(),
+                lessons: need(r, "lessons").to_string(),
+                source: need(r, "source").to_string(),
             }
         })
         .collect()
@@ -69,5 +138,25 @@ mod tests {
         ] {
             assert!(laws.iter().any(|l| l.kind == kind), "{kind:?}");
         }
+    }
+
+    #[test]
+    fn articles_and_accidents_are_valid() {
+        let articles = sample_articles();
+        assert_eq!(articles.len(), 10);
+        for a in &articles {
+            a.validate().unwrap_or_else(|e| panic!("{}: {e}", a.title));
+        }
+        let accidents = sample_accidents();
+        assert_eq!(accidents.len(), 16);
+        for a in &accidents {
+            a.validate().unwrap_or_else(|e| panic!("{}: {e}", a.title));
+        }
+        let tianjin = accidents
+            .iter()
+            .find(|a| a.date.to_string() == "2015-08-12")
+            .unwrap();
+        assert_eq!(tianjin.casualties_zh(), "165人死亡、8人失踪、798人受伤");
+        assert!(accidents.iter().any(|a| a.date.to_string() == "2019-03-21"));
     }
 }

@@ -9,7 +9,10 @@ use crate::directory::{
     MemberId, NewInvitation, NewMember,
 };
 use crate::identity::{IdNumber, Phone};
-use crate::library::{LawDoc, LawFilter, LawId, LawPage, NewLawDoc, SearchTerms};
+use crate::library::{
+    Accident, Article, ArticleId, LawDoc, LawFilter, LawId, LawPage, NewAccident, NewArticle,
+    NewLawDoc, NewTopic, SearchTerms, Topic,
+};
 use crate::quiz::{
     BankOwner, DailyDraw, NewQuestion, Question, QuestionId, ReviewCard, ReviewChange,
 };
@@ -22,6 +25,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use parking_lot::Mutex;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+mod content;
 mod import_tx;
 mod laws;
 
@@ -61,6 +65,7 @@ struct State {
     totals: HashMap<MemberId, Total>,
     cards: HashMap<MemberId, BTreeMap<QuestionId, ReviewCard>>,
     laws: laws::LawShelf,
+    content: content::Content,
 }
 
 impl State {
@@ -847,6 +852,69 @@ impl Store for MemoryStore {
             .lock()
             .laws
             .search(terms, filter, day, offset, limit))
+    }
+
+    async fn insert_articles(&self, articles: Vec<NewArticle>) -> Result<Vec<Article>> {
+        let mut guard = self.state.lock();
+        let s = &mut *guard;
+        let mut next = s.next_id;
+        let orgs = &s.orgs;
+        let out = s.content.insert_articles(
+            articles,
+            |o| orgs.contains_key(&o),
+            || {
+                next += 1;
+                next
+            },
+        )?;
+        s.next_id = next;
+        Ok(out)
+    }
+
+    async fn article(&self, id: ArticleId) -> Result<Option<Article>> {
+        Ok(self.state.lock().content.article(id))
+    }
+
+    async fn articles_visible(
+        &self,
+        org: Option<OrgId>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Article>> {
+        Ok(self.state.lock().content.visible(org, offset, limit))
+    }
+
+    async fn delete_article(&self, org: OrgId, id: ArticleId) -> Result<()> {
+        self.state.lock().content.delete_article(org, id)
+    }
+
+    async fn insert_topic(&self, topic: NewTopic) -> Result<Topic> {
+        let mut guard = self.state.lock();
+        let s = &mut *guard;
+        let id = s.id();
+        let laws = &s.laws;
+        s.content
+            .insert_topic(topic, |l| laws.get(l).is_some(), &s.questions, id)
+    }
+
+    async fn topics(&self) -> Result<Vec<Topic>> {
+        Ok(self.state.lock().content.topics())
+    }
+
+    async fn insert_accidents(&self, records: Vec<NewAccident>) -> Result<Vec<Accident>> {
+        let mut guard = self.state.lock();
+        let s = &mut *guard;
+        let mut next = s.next_id;
+        let out = s.content.insert_accidents(records, || {
+            next += 1;
+            next
+        })?;
+        s.next_id = next;
+        Ok(out)
+    }
+
+    async fn accidents_on(&self, keys: &[(u32, u32)]) -> Result<Vec<Accident>> {
+        Ok(self.state.lock().content.accidents_on(keys))
     }
 
     async fn check_invariants(&self) -> Result<InvariantReport> {

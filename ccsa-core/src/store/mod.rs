@@ -47,7 +47,10 @@ use crate::directory::{
     Member, MemberId, NewInvitation, NewMember,
 };
 use crate::identity::{IdNumber, Phone};
-use crate::library::{LawDoc, LawFilter, LawId, LawPage, NewLawDoc, SearchTerms};
+use crate::library::{
+    Accident, Article, ArticleId, LawDoc, LawFilter, LawId, LawPage, NewAccident, NewArticle,
+    NewLawDoc, NewTopic, SearchTerms, Topic,
+};
 use crate::quiz::{BankOwner, DailyDraw, NewQuestion, Question, QuestionId, ReviewCard};
 use crate::ranking::{LeaderboardEntry, OrgActivity, Period, Scope, Standing, rank_standings};
 use crate::registry::{NewOrg, Org, OrgContacts, OrgId};
@@ -342,7 +345,8 @@ pub trait Store: Send + Sync {
     /// One document.
     async fn law(&self, id: LawId) -> Result<Option<LawDoc>>;
     /// **Search contract**: the documents for which every term matches
-    /// (see [`SearchTerms`]) and `filter` accepts on `day`, ordered by
+    /// (see [`SearchTerms`]) and `filter` accepts on `day` (documents issued
+    /// after `day` never match), ordered by
     /// score, then effective date (newest first), then id; `offset`/`limit`
     /// select the page, `total` counts all matches. Every backend returns
     /// exactly the same pages.
@@ -354,6 +358,36 @@ pub trait Store: Send + Sync {
         offset: usize,
         limit: usize,
     ) -> Result<LawPage>;
+
+    // ---- articles, featured topics, history today ------------------------------
+
+    /// Publishes articles, all or none (`ARTICLE_INVALID`; `ORG_NOT_FOUND`
+    /// for a knowledge base of an unknown org).
+    async fn insert_articles(&self, articles: Vec<NewArticle>) -> Result<Vec<Article>>;
+    /// One article, whatever its shelf (callers check visibility).
+    async fn article(&self, id: ArticleId) -> Result<Option<Article>>;
+    /// The articles a reader of `org` may see — safety five minutes and, with
+    /// an org, that org's knowledge base — newest first (publication date,
+    /// then id), one page.
+    async fn articles_visible(
+        &self,
+        org: Option<OrgId>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<Article>>;
+    /// Removes one of the org's knowledge-base articles
+    /// (`ARTICLE_NOT_FOUND` for another org's or a national article).
+    async fn delete_article(&self, org: OrgId, id: ArticleId) -> Result<()>;
+    /// Publishes a featured topic; every item must exist and be national
+    /// content (safety-five-minutes articles, laws, national-bank
+    /// questions), else `TOPIC_INVALID`.
+    async fn insert_topic(&self, topic: NewTopic) -> Result<Topic>;
+    /// Every featured topic, by position then id.
+    async fn topics(&self) -> Result<Vec<Topic>>;
+    /// Adds accident records, all or none (`ACCIDENT_INVALID`).
+    async fn insert_accidents(&self, records: Vec<NewAccident>) -> Result<Vec<Accident>>;
+    /// The records whose (month, day) is one of `keys`, newest first.
+    async fn accidents_on(&self, keys: &[(u32, u32)]) -> Result<Vec<Accident>>;
 
     /// One page of a ranked leaderboard. The default ranks
     /// [`Store::standings`] in memory; SQL backends may answer from an index.

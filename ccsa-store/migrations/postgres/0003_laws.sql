@@ -18,6 +18,7 @@ CREATE TABLE laws (
     title_key     TEXT   NOT NULL,
     summary_key   TEXT   NOT NULL,
     effective_on  DATE   NOT NULL,
+    issued_on     DATE   NOT NULL,
     repealed_on   DATE,
     kind          TEXT   NOT NULL,
     body_key      TEXT   NOT NULL,
@@ -25,7 +26,6 @@ CREATE TABLE laws (
     code          TEXT   NOT NULL,
     title         TEXT   NOT NULL,
     issuer        TEXT   NOT NULL,
-    issued_on     DATE   NOT NULL,
     superseded_by TEXT,
     summary       TEXT   NOT NULL,
     body          TEXT   NOT NULL
