@@ -62,6 +62,7 @@ pub const CASES: &[&str] = &[
     "invitations_count_their_uses",
     "law_search_ranks_the_same_everywhere",
     "content_is_scoped_and_dated",
+    "question_uploads_follow_their_mode",
 ];
 
 fn day(s: &str) -> NaiveDate {
@@ -2423,6 +2424,151 @@ pub async fn content_is_scoped_and_dated(store: Arc<dyn Store>) {
     }
 }
 
+/// Question-bank upload through the facade: GIFT and Aiken files in the
+/// three modes, duplicates against the bank, org banks kept apart, and the
+/// GIFT export reading back as the stored questions.
+pub async fn question_uploads_follow_their_mode(store: Arc<dyn Store>) {
+    use crate::directory::ImportMode;
+    use crate::quiz::{BankOwner, QuestionKind, parse_gift};
+    let orgs = bureaus(&store).await;
+    let clock = Arc::new(ManualClock::new(at("2020-03-24", 9)));
+    let ccsa = Ccsa::new(store.clone(), clock, Campaign::notice_2020(1))
+        .unwrap()
+        .with_entropy_seed(11);
+    let gift = "$CATEGORY: 特殊作业\n\
+        受限空间作业应坚持先通风、再检测、后作业。{T}\n\n\
+        动火分析与动火作业间隔一般不超过：{=30分钟 ~2小时 ~4小时 ####GB 30871}\n\n\
+        燃烧三要素包括：{~%33.3%可燃物 ~%33.3%助燃物 ~%33.4%点火源 ~%-100%催化剂}\n\n\
+        氢气的爆炸下限约为 {=4%}\n\n\
+        动火分析与动火作业间隔一般不超过：{=30分钟 ~1小时}\n";
+    let upload = |mode| {
+        let ccsa = &ccsa;
+        async move {
+            ccsa.upload_national_questions(gift.as_bytes(), "特殊作业.gift", "通用", mode)
+                .await
+                .unwrap()
+        }
+    };
+    let dry = upload(ImportMode::DryRun).await;
+    assert!(!dry.written);
+    assert_eq!(dry.accepted(), 3);
+    let refused: Vec<(u32, ErrorCode)> = dry
+        .refused()
+        .map(|l| (l.line, l.error.as_ref().unwrap().code))
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            (8, ErrorCode::GiftUnsupported),
+            (10, ErrorCode::QuestionDuplicate)
+        ]
+    );
+    assert!(
+        dry.lines[3]
+            .error
+            .as_ref()
+            .unwrap()
+            .message
+            .contains("short answer")
+    );
+    assert!(
+        store
+            .questions(Some(BankOwner::National))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let aon = upload(ImportMode::AllOrNothing).await;
+    assert!(!aon.written);
+    assert!(
+        store
+            .questions(Some(BankOwner::National))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let valid = upload(ImportMode::ValidRows).await;
+    assert!(valid.written);
+    let stored = store.questions(Some(BankOwner::National)).await.unwrap();
+    assert_eq!(stored.len(), 3);
+    assert!(valid.lines[..3].iter().all(|l| l.question.is_some()));
+    let multi = stored
+        .iter()
+        .find(|q| q.body.kind == QuestionKind::Multiple)
+        .unwrap();
+    assert_eq!(multi.body.answer.letters(), "ABC");
+    assert_eq!(multi.body.category, "特殊作业");
+    // Uploading again: everything is already in the bank.
+    let again = upload(ImportMode::ValidRows).await;
+    assert!(!again.written);
+    assert_eq!(
+        again
+            .lines
+            .iter()
+            .filter(|l| l
+                .error
+                .as_ref()
+                .is_some_and(|e| e.message.contains("题库中已有")))
+            .count(),
+        4,
+        "the three stored questions and the repeat of one of them"
+    );
+    // An org's own bank: Aiken, the default category, kept from others.
+    let seat = store
+        .claim_admin_seat(new_admin(
+            orgs[0].id,
+            "bank_admin",
+            &hash_password("bank2020", [3; 16]),
+        ))
+        .await
+        .unwrap();
+    let (_, ctx) = ccsa
+        .login(seat.admin.username.as_str(), "bank2020")
+        .await
+        .unwrap();
+    let aiken = "本厂液氯储罐的紧急切断阀位于：\nA. 罐区东侧\nB. 罐区西侧\nANSWER: A\n";
+    let own = ccsa
+        .upload_org_questions(
+            &ctx,
+            aiken.as_bytes(),
+            "本厂.txt",
+            "本厂规程",
+            ImportMode::ValidRows,
+        )
+        .await
+        .unwrap();
+    assert_eq!(own.accepted(), 1);
+    let org_bank = store
+        .questions(Some(BankOwner::Org(orgs[0].id)))
+        .await
+        .unwrap();
+    assert_eq!(org_bank.len(), 1);
+    assert_eq!(org_bank[0].body.category, "本厂规程");
+    assert!(
+        store
+            .questions(Some(BankOwner::Org(orgs[1].id)))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let org_gift = ccsa.export_org_questions_gift(&ctx).await.unwrap();
+    assert!(org_gift.contains("紧急切断阀") && !org_gift.contains("受限空间"));
+    // The national export reads back as the stored questions.
+    let exported = ccsa.export_national_questions_gift().await.unwrap();
+    let back: Vec<_> = parse_gift(&exported)
+        .iter()
+        .map(|r| r.to_question(BankOwner::National, "通用").unwrap())
+        .collect();
+    assert_eq!(back, stored.into_iter().map(|q| q.body).collect::<Vec<_>>());
+    assert_eq!(
+        ccsa.upload_national_questions(&[0xff, 0xfe], "x.gift", "通用", ImportMode::DryRun)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::FileUnreadable
+    );
+}
+
 /// QR-code invitations: every error code, scoping to the org, and
 /// concurrent redemptions that never exceed the maximum uses.
 pub async fn invitations_count_their_uses(store: Arc<dyn Store>) {
@@ -2617,7 +2763,8 @@ macro_rules! store_conformance {
             import_transactions_span_batches,
             invitations_count_their_uses,
             law_search_ranks_the_same_everywhere,
-            content_is_scoped_and_dated
+            content_is_scoped_and_dated,
+            question_uploads_follow_their_mode
         );
     };
     (@cases $make:expr, $run:expr; $($case:ident),* $(,)?) => {

@@ -191,6 +191,12 @@ codes! {
     AnswerNotAnOption = "ANSWER_NOT_AN_OPTION" => "答案不在选项范围内，或与题型不符（单选、判断题只能有一个答案，多选题至少两个）",
     /// Difficulty is not 1-5.
     DifficultyInvalid = "DIFFICULTY_INVALID" => "难度应为1-5",
+    /// The same question (kind and stem) is already in the file or the bank.
+    QuestionDuplicate = "QUESTION_DUPLICATE" => "题目重复",
+    /// A GIFT question type ccsa does not support (the note names it).
+    GiftUnsupported = "GIFT_UNSUPPORTED" => "不支持的GIFT题型",
+    /// A question's text could not be read (unclosed braces, answer line without a question).
+    QuestionSyntax = "QUESTION_SYNTAX" => "题目格式无法识别",
     /// The bank has fewer eligible questions than a draw needs.
     BankTooSmall = "BANK_TOO_SMALL" => "题库题目数量不足，无法组卷",
     /// The submitted answers do not match the day's drawn questions.

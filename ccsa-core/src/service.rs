@@ -19,7 +19,8 @@ use crate::library::{
 };
 use crate::quiz::{
     Answer, BankOwner, DailyDraw, DrawHistory, DrawKey, DrawPool, NewQuestion, Question,
-    QuestionId, QuizQuestion, ReviewCard, ReviewChange, draw, grade,
+    QuestionId, QuestionUploadReport, QuizQuestion, ReviewCard, ReviewChange, draw, grade,
+    parse_aiken, parse_gift, plan_questions, to_gift,
 };
 use crate::ranking::{
     LeaderboardEntry, MonthlyReport, Period, Scope, YearEndAwards, month_range, rank_standings,
@@ -904,6 +905,134 @@ impl Ccsa {
     pub async fn history_today_at(&self, offset: chrono::FixedOffset) -> Result<Vec<Accident>> {
         let day = self.clock.now().with_timezone(&offset).date_naive();
         self.store.accidents_on(&calendar_keys(day)).await
+    }
+
+    /// Uploads questions to the national bank (题库上传, coordination office);
+    /// see [`Ccsa::upload_questions_to`].
+    pub async fn upload_national_questions(
+        &self,
+        bytes: &[u8],
+        file_name: &str,
+        default_category: &str,
+        mode: ImportMode,
+    ) -> Result<QuestionUploadReport> {
+        self.upload_questions_to(
+            BankOwner::National,
+            bytes,
+            file_name,
+            default_category,
+            mode,
+        )
+        .await
+    }
+
+    /// Uploads questions to the admin's own bank (企业自主题库).
+    pub async fn upload_org_questions(
+        &self,
+        ctx: &AdminContext,
+        bytes: &[u8],
+        file_name: &str,
+        default_category: &str,
+        mode: ImportMode,
+    ) -> Result<QuestionUploadReport> {
+        self.upload_questions_to(
+            BankOwner::Org(ctx.org),
+            bytes,
+            file_name,
+            default_category,
+            mode,
+        )
+        .await
+    }
+
+    /// Reads a question file — the Excel template (`.xlsx`, `.xls`, `.ods`,
+    /// `.csv`), Moodle GIFT (`.gift`, or `.txt` with `{…}` answer blocks)
+    /// or Aiken (`.txt`, `.aiken`) — checks every question (format, answer,
+    /// duplicates within the file and against the bank) and writes per
+    /// `mode`, in one store call. The report names each refused question's
+    /// line or row, code and reason.
+    pub async fn upload_questions_to(
+        &self,
+        owner: BankOwner,
+        bytes: &[u8],
+        file_name: &str,
+        default_category: &str,
+        mode: ImportMode,
+    ) -> Result<QuestionUploadReport> {
+        let lower = file_name.to_ascii_lowercase();
+        let text = || {
+            std::str::from_utf8(bytes).map_err(|_| {
+                Error::new(ErrorCode::FileUnreadable).with_note("题库文本文件须为 UTF-8 编码")
+            })
+        };
+        let rows = if lower.ends_with(".gift") {
+            parse_gift(text()?)
+        } else if lower.ends_with(".aiken") {
+            parse_aiken(text()?)
+        } else if lower.ends_with(".txt") {
+            let t = text()?;
+            if t.contains('{') {
+                parse_gift(t)
+            } else {
+                parse_aiken(t)
+            }
+        } else {
+            #[cfg(feature = "spreadsheet")]
+            {
+                crate::spreadsheet::read_question_rows(bytes, file_name)?
+            }
+            #[cfg(not(feature = "spreadsheet"))]
+            {
+                return Err(Error::new(ErrorCode::FileUnreadable)
+                    .with_note("spreadsheet feature is off: upload GIFT or Aiken text"));
+            }
+        };
+        if rows.is_empty() {
+            return Err(Error::new(ErrorCode::SheetEmpty).with_note("文件中没有题目"));
+        }
+        let existing = self.store.questions(Some(owner)).await?;
+        let (mut report, writes) = plan_questions(&rows, owner, default_category, &existing, mode);
+        if !writes.is_empty() {
+            let (lines, questions): (Vec<usize>, Vec<NewQuestion>) = writes.into_iter().unzip();
+            let ids = self.store.insert_questions(questions).await?;
+            for (line, id) in lines.into_iter().zip(ids) {
+                report.lines[line].question = Some(id);
+            }
+        }
+        Ok(report)
+    }
+
+    /// The national bank as GIFT text (the admin's own bank:
+    /// [`Ccsa::export_org_questions_gift`]).
+    pub async fn export_national_questions_gift(&self) -> Result<String> {
+        Ok(to_gift(&self.bank_content(BankOwner::National).await?))
+    }
+
+    /// The admin's own bank as GIFT text.
+    pub async fn export_org_questions_gift(&self, ctx: &AdminContext) -> Result<String> {
+        Ok(to_gift(&self.bank_content(BankOwner::Org(ctx.org)).await?))
+    }
+
+    /// The national bank as the Excel question template (`.xlsx` bytes).
+    #[cfg(feature = "spreadsheet")]
+    pub async fn export_national_questions_xlsx(&self) -> Result<Vec<u8>> {
+        crate::spreadsheet::questions_xlsx(&self.bank_content(BankOwner::National).await?)
+    }
+
+    /// The admin's own bank as the Excel question template.
+    #[cfg(feature = "spreadsheet")]
+    pub async fn export_org_questions_xlsx(&self, ctx: &AdminContext) -> Result<Vec<u8>> {
+        crate::spreadsheet::questions_xlsx(&self.bank_content(BankOwner::Org(ctx.org)).await?)
+    }
+
+    async fn bank_content(&self, owner: BankOwner) -> Result<Vec<NewQuestion>> {
+        Ok(self
+            .store
+            .questions(Some(owner))
+            .await?
+            .into_iter()
+            .map(|q| q.body)
+            .collect())
     }
 
     /// Adds questions to the national bank (coordination office).

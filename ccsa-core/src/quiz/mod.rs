@@ -9,6 +9,7 @@ mod draw;
 mod grading;
 mod question;
 mod review;
+mod upload;
 
 pub use draw::{DailyDraw, DrawConfig, DrawHistory, DrawKey, DrawPool, SplitMix64, draw};
 pub use grading::{Answer, Graded, GradedAnswer, grade};
@@ -16,3 +17,7 @@ pub use question::{
     BankOwner, Choices, MAX_OPTIONS, NewQuestion, Question, QuestionId, QuestionKind, QuizQuestion,
 };
 pub use review::{GRADUATE_AFTER, ReviewCard, ReviewChange};
+pub use upload::{
+    QuestionError, QuestionLine, QuestionRow, QuestionUploadReport, duplicate_key, parse_aiken,
+    parse_gift, plan_questions, to_aiken, to_gift,
+};

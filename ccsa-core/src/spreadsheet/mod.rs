@@ -10,6 +10,12 @@
 //! # Ok::<(), ccsa_core::Error>(())
 //! ```
 
+mod questions;
+
+pub use questions::{
+    QUESTION_COLUMNS, QUESTION_SHEET, question_template_xlsx, questions_xlsx, read_question_rows,
+};
+
 use crate::directory::{
     Cell, ImportReport, ImportRow, RowOutcome, TEMPLATE_COLUMNS, TEMPLATE_SHEET,
 };
