@@ -76,6 +76,15 @@ pub const NOTICE_EXAMPLES: [[&str; 9]; 4] = [
     ],
 ];
 
+/// The header cells' format in every workbook ccsa writes.
+fn header_format() -> Format {
+    Format::new()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_border(FormatBorder::Thin)
+        .set_background_color("#DDEBF7")
+}
+
 fn xlsx_err(_: rust_xlsxwriter::XlsxError) -> Error {
     Error::storage("spreadsheet writer error")
 }
@@ -88,11 +97,7 @@ fn xlsx_err(_: rust_xlsxwriter::XlsxError) -> Error {
 /// four example rows.
 pub fn template_xlsx(departments: &[&str]) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
-    let header = Format::new()
-        .set_bold()
-        .set_align(FormatAlign::Center)
-        .set_border(FormatBorder::Thin)
-        .set_background_color("#DDEBF7");
+    let header = header_format();
     let text = Format::new().set_num_format_index(49); // built-in "@": text
     {
         let ws = wb

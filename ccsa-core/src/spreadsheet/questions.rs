@@ -2,12 +2,12 @@
 //! question files (xlsx, xls, ods, UTF-8 CSV), and export a bank back into
 //! it.
 
-use super::{cell_of, parse_csv, title_key, xlsx_err};
+use super::{cell_of, header_format, parse_csv, title_key, xlsx_err};
 use crate::directory::Cell;
 use crate::quiz::{NewQuestion, QuestionKind, QuestionRow};
 use crate::{Error, ErrorCode, Result};
 use calamine::Reader;
-use rust_xlsxwriter::{DataValidation, Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{DataValidation, Workbook};
 use std::io::Cursor;
 
 /// The question template's sheet name.
@@ -29,11 +29,7 @@ pub fn question_template_xlsx() -> Result<Vec<u8>> {
 /// plus the instructions sheet. Reading it back gives the same questions.
 pub fn questions_xlsx(questions: &[NewQuestion]) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
-    let header = Format::new()
-        .set_bold()
-        .set_align(FormatAlign::Center)
-        .set_border(FormatBorder::Thin)
-        .set_background_color("#DDEBF7");
+    let header = header_format();
     {
         let ws = wb
             .add_worksheet()
