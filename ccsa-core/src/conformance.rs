@@ -63,6 +63,7 @@ pub const CASES: &[&str] = &[
     "law_search_ranks_the_same_everywhere",
     "content_is_scoped_and_dated",
     "question_uploads_follow_their_mode",
+    "bank_mixes_shape_the_draw",
 ];
 
 fn day(s: &str) -> NaiveDate {
@@ -2569,6 +2570,123 @@ pub async fn question_uploads_follow_their_mode(store: Arc<dyn Store>) {
     );
 }
 
+/// Per-org bank mixes: pooled by default, national only, own only, a share
+/// of each day; each change bumps the bank revision; other orgs keep theirs.
+pub async fn bank_mixes_shape_the_draw(store: Arc<dyn Store>) {
+    use crate::directory::MemberId;
+    use crate::quiz::BankMix;
+    let orgs = bureaus(&store).await;
+    let (a, b) = (orgs[0].id, orgs[1].id);
+    store
+        .insert_questions(
+            (0..12)
+                .map(|i| tf_question(i, BankOwner::National))
+                .collect(),
+        )
+        .await
+        .unwrap();
+    let own: Vec<QuestionId> = store
+        .insert_questions(
+            (20..26)
+                .map(|i| tf_question(i, BankOwner::Org(a)))
+                .collect(),
+        )
+        .await
+        .unwrap();
+    let clock = Arc::new(ManualClock::new(at("2020-03-24", 9)));
+    let ccsa = Ccsa::new(store.clone(), clock, Campaign::notice_2020(1))
+        .unwrap()
+        .with_entropy_seed(13);
+    let seat = store
+        .claim_admin_seat(new_admin(
+            a,
+            "mix_admin",
+            &hash_password("mix2020", [4; 16]),
+        ))
+        .await
+        .unwrap();
+    let (_, ctx) = ccsa
+        .login(seat.admin.username.as_str(), "mix2020")
+        .await
+        .unwrap();
+    assert_eq!(ccsa.bank_mix(&ctx).await.unwrap(), BankMix::Pooled);
+    let own_in = |qs: &[QuestionId]| qs.iter().filter(|q| own.contains(q)).count();
+    let draws = |org| {
+        let ccsa = &ccsa;
+        async move {
+            let mut v = Vec::new();
+            for m in 1..=20 {
+                v.push(
+                    ccsa.compute_draw(MemberId(m), org, day("2020-03-24"))
+                        .await
+                        .unwrap(),
+                );
+            }
+            v
+        }
+    };
+    let pooled = draws(a).await;
+    assert!(
+        pooled.iter().any(|d| own_in(&d.questions) > 0),
+        "pooled draws reach the own bank"
+    );
+    let rev = store.bank_revision().await.unwrap();
+    ccsa.set_bank_mix(&ctx, BankMix::OwnOnly).await.unwrap();
+    assert!(store.bank_revision().await.unwrap() > rev);
+    assert!(draws(a).await.iter().all(|d| own_in(&d.questions) == 5));
+    ccsa.set_bank_mix(&ctx, BankMix::NationalOnly)
+        .await
+        .unwrap();
+    assert!(draws(a).await.iter().all(|d| own_in(&d.questions) == 0));
+    ccsa.set_bank_mix(&ctx, BankMix::Share { own_percent: 40 })
+        .await
+        .unwrap();
+    assert_eq!(
+        ccsa.bank_mix(&ctx).await.unwrap(),
+        BankMix::Share { own_percent: 40 }
+    );
+    for d in draws(a).await {
+        assert_eq!(own_in(&d.questions), 2);
+        assert_eq!(d.questions.len(), 5);
+    }
+    assert_eq!(
+        ccsa.set_bank_mix(&ctx, BankMix::Share { own_percent: 101 })
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::PolicyInvalid
+    );
+    // Org B is untouched, and has no own bank to draw from alone.
+    assert!(draws(b).await.iter().all(|d| own_in(&d.questions) == 0));
+    store.set_bank_mix(b, BankMix::OwnOnly).await.unwrap();
+    assert_eq!(
+        ccsa.compute_draw(MemberId(1), b, day("2020-03-24"))
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::BankTooSmall
+    );
+    let mut mixes = store.bank_mixes().await.unwrap();
+    mixes.sort_by_key(|(o, _)| *o);
+    assert_eq!(
+        mixes,
+        [
+            (a, BankMix::Share { own_percent: 40 }),
+            (b, BankMix::OwnOnly)
+        ]
+    );
+    store.set_bank_mix(b, BankMix::Pooled).await.unwrap();
+    assert_eq!(store.bank_mixes().await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .set_bank_mix(OrgId(9_999_999), BankMix::OwnOnly)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::OrgNotFound
+    );
+}
+
 /// QR-code invitations: every error code, scoping to the org, and
 /// concurrent redemptions that never exceed the maximum uses.
 pub async fn invitations_count_their_uses(store: Arc<dyn Store>) {
@@ -2764,7 +2882,8 @@ macro_rules! store_conformance {
             invitations_count_their_uses,
             law_search_ranks_the_same_everywhere,
             content_is_scoped_and_dated,
-            question_uploads_follow_their_mode
+            question_uploads_follow_their_mode,
+            bank_mixes_shape_the_draw
         );
     };
     (@cases $make:expr, $run:expr; $($case:ident),* $(,)?) => {

@@ -18,9 +18,9 @@ use crate::library::{
     NewArticle, NewLawDoc, NewTopic, SearchTerms, Shelf, Topic, calendar_keys,
 };
 use crate::quiz::{
-    Answer, BankOwner, DailyDraw, DrawHistory, DrawKey, DrawPool, NewQuestion, Question,
-    QuestionId, QuestionUploadReport, QuizQuestion, ReviewCard, ReviewChange, draw, grade,
-    parse_aiken, parse_gift, plan_questions, to_gift,
+    Answer, BankMix, BankOwner, DailyDraw, DrawHistory, DrawKey, DrawPool, NewQuestion, Question,
+    QuestionId, QuestionUploadReport, QuizQuestion, ReviewCard, ReviewChange, draw, draw_shared,
+    grade, parse_aiken, parse_gift, plan_questions, to_gift,
 };
 use crate::ranking::{
     LeaderboardEntry, MonthlyReport, Period, Scope, YearEndAwards, month_range, rank_standings,
@@ -94,7 +94,21 @@ pub struct Ccsa {
 struct BankCache {
     revision: u64,
     questions: Arc<HashMap<QuestionId, Question>>,
-    pools: HashMap<OrgId, Arc<DrawPool>>,
+    mixes: Arc<HashMap<OrgId, BankMix>>,
+    pools: HashMap<OrgId, DrawSource>,
+}
+
+/// Where one org's draws come from, per its [`BankMix`].
+#[derive(Clone)]
+enum DrawSource {
+    /// One pool (pooled, national only, own only).
+    One(Arc<DrawPool>),
+    /// A share of each day from the own bank, the rest national.
+    Share {
+        own: Arc<DrawPool>,
+        national: Arc<DrawPool>,
+        own_percent: u8,
+    },
 }
 
 /// One member's answers to their draw of a day, as an app collected them
@@ -907,6 +921,24 @@ impl Ccsa {
         self.store.accidents_on(&calendar_keys(day)).await
     }
 
+    /// Sets where the admin's org's daily questions come from (每日答题题库
+    /// 设置): both banks pooled (default), the national bank, its own bank,
+    /// or a share of each. Applies from the next draw (today's stays).
+    pub async fn set_bank_mix(&self, ctx: &AdminContext, mix: BankMix) -> Result<()> {
+        self.store.set_bank_mix(ctx.org, mix).await
+    }
+
+    /// The admin's org's bank mix.
+    pub async fn bank_mix(&self, ctx: &AdminContext) -> Result<BankMix> {
+        Ok(self
+            .store
+            .bank_mixes()
+            .await?
+            .into_iter()
+            .find(|(o, _)| *o == ctx.org)
+            .map_or(BankMix::Pooled, |(_, m)| m))
+    }
+
     /// Uploads questions to the national bank (题库上传, coordination office);
     /// see [`Ccsa::upload_questions_to`].
     pub async fn upload_national_questions(
@@ -1082,48 +1114,68 @@ impl Ccsa {
                 .map(|q| (q.id, q))
                 .collect(),
         );
+        let mixes = Arc::new(self.store.bank_mixes().await?.into_iter().collect());
         *self.bank.lock() = Some(BankCache {
             revision: rev,
             questions: questions.clone(),
+            mixes,
             pools: HashMap::new(),
         });
         Ok((rev, questions))
     }
 
-    /// The draw pool of an org's members: the national bank and the org's own.
-    async fn pool_for(&self, org: OrgId) -> Result<(u64, Arc<DrawPool>)> {
+    /// Where an org's members' draws come from.
+    async fn source_for(&self, org: OrgId) -> Result<(u64, DrawSource)> {
         let (rev, questions) = self.bank().await?;
-        Ok((rev, self.pool_in(rev, &questions, org)))
+        Ok((rev, self.source_in(rev, &questions, org)))
     }
 
-    /// [`Ccsa::pool_for`] for a bank already fetched (no store call).
-    fn pool_in(
+    /// [`Ccsa::source_for`] for a bank already fetched (no store call).
+    fn source_in(
         &self,
         rev: u64,
         questions: &HashMap<QuestionId, Question>,
         org: OrgId,
-    ) -> Arc<DrawPool> {
-        if let Some(p) = self
+    ) -> DrawSource {
+        let cached = self
             .bank
             .lock()
             .as_ref()
             .filter(|c| c.revision == rev)
-            .and_then(|c| c.pools.get(&org))
-        {
-            return p.clone();
+            .map(|c| {
+                (
+                    c.pools.get(&org).cloned(),
+                    c.mixes.get(&org).copied().unwrap_or_default(),
+                )
+            });
+        let (hit, mix) = cached.unwrap_or((None, BankMix::Pooled));
+        if let Some(p) = hit {
+            return p;
         }
-        let pool = Arc::new(DrawPool::new(
-            questions
-                .values()
-                .filter(|q| {
-                    q.body.owner == BankOwner::National || q.body.owner == BankOwner::Org(org)
-                })
-                .map(|q| (q.id, q.body.category.as_str())),
-        ));
+        let pool = |keep: &dyn Fn(BankOwner) -> bool| {
+            Arc::new(DrawPool::new(
+                questions
+                    .values()
+                    .filter(|q| keep(q.body.owner))
+                    .map(|q| (q.id, q.body.category.as_str())),
+            ))
+        };
+        let national = |o: BankOwner| o == BankOwner::National;
+        let own = |o: BankOwner| o == BankOwner::Org(org);
+        let source = match mix {
+            BankMix::Pooled => DrawSource::One(pool(&|o| national(o) || own(o))),
+            BankMix::NationalOnly => DrawSource::One(pool(&national)),
+            BankMix::OwnOnly => DrawSource::One(pool(&own)),
+            BankMix::Share { own_percent } => DrawSource::Share {
+                own: pool(&own),
+                national: pool(&national),
+                own_percent,
+            },
+        };
         if let Some(c) = self.bank.lock().as_mut().filter(|c| c.revision == rev) {
-            c.pools.insert(org, pool.clone());
+            c.pools.insert(org, source.clone());
         }
-        pool
+        source
     }
 
     fn fresh_since(&self, day: NaiveDate) -> NaiveDate {
@@ -1135,7 +1187,7 @@ impl Ccsa {
         member: MemberId,
         day: NaiveDate,
         rev: u64,
-        pool: &DrawPool,
+        source: &DrawSource,
         history: &QuizHistory,
     ) -> Result<DailyDraw> {
         let mut due: Vec<&ReviewCard> = history.cards.iter().filter(|c| c.is_due(day)).collect();
@@ -1147,15 +1199,25 @@ impl Ccsa {
             bank_revision: rev,
             seed: self.campaign.seed,
         };
-        draw(
-            pool,
-            &key,
-            DrawHistory {
-                recent: &history.recent,
-                due_reviews: &due,
-            },
-            &self.campaign.draw,
-        )
+        let history = DrawHistory {
+            recent: &history.recent,
+            due_reviews: &due,
+        };
+        match source {
+            DrawSource::One(pool) => draw(pool, &key, history, &self.campaign.draw),
+            DrawSource::Share {
+                own,
+                national,
+                own_percent,
+            } => draw_shared(
+                own,
+                national,
+                &key,
+                history,
+                &self.campaign.draw,
+                *own_percent,
+            ),
+        }
     }
 
     /// Computes (without storing) the draw a member would get on `day` from
@@ -1170,8 +1232,8 @@ impl Ccsa {
             .store
             .quiz_history(member, self.fresh_since(day))
             .await?;
-        let (rev, pool) = self.pool_for(org).await?;
-        self.draw_from(member, day, rev, &pool, &history)
+        let (rev, source) = self.source_for(org).await?;
+        self.draw_from(member, day, rev, &source, &history)
     }
 
     async fn issue_todays_draw(&self, b: &Binding, day: NaiveDate) -> Result<DailyDraw> {
@@ -1314,8 +1376,14 @@ impl Ccsa {
         let empty = QuizHistory::default();
         let mut draws = Vec::with_capacity(members.len());
         for &(m, org) in members {
-            let pool = self.pool_in(rev, &questions, org);
-            draws.push(self.draw_from(m, day, rev, &pool, histories.get(&m).unwrap_or(&empty))?);
+            let source = self.source_in(rev, &questions, org);
+            draws.push(self.draw_from(
+                m,
+                day,
+                rev,
+                &source,
+                histories.get(&m).unwrap_or(&empty),
+            )?);
         }
         self.store.issue_draws(draws).await
     }

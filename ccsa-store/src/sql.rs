@@ -224,7 +224,7 @@ macro_rules! sql_store {
             NewTopic, Shelf, Topic, TopicId, TopicItem, LawDoc, LawFilter, LawId, LawPage, NewLawDoc, SearchTerms, WEIGHT_BODY, WEIGHT_CODE,
             WEIGHT_SUMMARY, WEIGHT_TITLE,
         };
-        use ccsa_core::quiz::{BankOwner, Choices, DailyDraw, DrawKey, NewQuestion, Question, QuestionId, QuestionKind, ReviewCard, ReviewChange};
+        use ccsa_core::quiz::{BankMix, BankOwner, Choices, DailyDraw, DrawKey, NewQuestion, Question, QuestionId, QuestionKind, ReviewCard, ReviewChange};
         use ccsa_core::ranking::{LeaderboardEntry, OrgActivity, Period, Scope, Standing};
         use ccsa_core::registry::{CountyId, NewOrg, Org, OrgContacts, OrgId};
         use ccsa_core::scoring::{DailySubmission, LedgerEntry, LedgerKind, QuizResult, SubmissionOutcome};
@@ -1590,6 +1590,43 @@ macro_rules! sql_store {
             async fn bank_revision(&self) -> Result<u64> {
                 let r: i64 = sqlx::query_scalar("SELECT revision FROM bank WHERE id = 1").fetch_one(self.reader()).await.map_err(db)?;
                 Ok(r as u64)
+            }
+
+            async fn set_bank_mix(&self, org: OrgId, mix: BankMix) -> Result<()> {
+                let mix = mix.validate()?;
+                let mut tx = self.tx().await?;
+                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM orgs WHERE id = $1").bind(org.0).fetch_optional(&mut *tx).await.map_err(db)?;
+                if found.is_none() {
+                    return Err(ErrorCode::OrgNotFound.into());
+                }
+                sqlx::query("DELETE FROM bank_mixes WHERE org = $1").bind(org.0).execute(&mut *tx).await.map_err(db)?;
+                if mix != BankMix::Pooled {
+                    let pct = match mix {
+                        BankMix::Share { own_percent } => i64::from(own_percent),
+                        _ => 0,
+                    };
+                    sqlx::query("INSERT INTO bank_mixes (org, mode, own_percent) VALUES ($1, $2, $3)")
+                        .bind(org.0)
+                        .bind(mix.as_str())
+                        .bind(pct)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db)?;
+                }
+                sqlx::query("UPDATE bank SET revision = revision + 1 WHERE id = 1").execute(&mut *tx).await.map_err(db)?;
+                tx.commit().await.map_err(db)
+            }
+
+            async fn bank_mixes(&self) -> Result<Vec<(OrgId, BankMix)>> {
+                let rows = sqlx::query("SELECT org, mode, own_percent FROM bank_mixes ORDER BY org").fetch_all(self.reader()).await.map_err(db)?;
+                rows.iter()
+                    .map(|r| {
+                        let mode: String = r.try_get("mode").map_err(db)?;
+                        let pct = u8::try_from(r.try_get::<i64, _>("own_percent").map_err(db)?).map_err(|_| corrupt("bank mix"))?;
+                        let mix = BankMix::from_parts(&mode, pct).ok_or_else(|| corrupt("bank mix"))?;
+                        Ok((OrgId(r.try_get("org").map_err(db)?), mix))
+                    })
+                    .collect()
             }
 
             async fn issue_draw(&self, d: DailyDraw) -> Result<DailyDraw> {

@@ -7,12 +7,14 @@
 
 mod draw;
 mod grading;
+mod mix;
 mod question;
 mod review;
 mod upload;
 
 pub use draw::{DailyDraw, DrawConfig, DrawHistory, DrawKey, DrawPool, SplitMix64, draw};
 pub use grading::{Answer, Graded, GradedAnswer, grade};
+pub use mix::{BankMix, draw_shared};
 pub use question::{
     BankOwner, Choices, MAX_OPTIONS, NewQuestion, Question, QuestionId, QuestionKind, QuizQuestion,
 };

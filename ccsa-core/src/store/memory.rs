@@ -14,7 +14,7 @@ use crate::library::{
     NewLawDoc, NewTopic, SearchTerms, Topic,
 };
 use crate::quiz::{
-    BankOwner, DailyDraw, NewQuestion, Question, QuestionId, ReviewCard, ReviewChange,
+    BankMix, BankOwner, DailyDraw, NewQuestion, Question, QuestionId, ReviewCard, ReviewChange,
 };
 use crate::ranking::{OrgActivity, Period, Scope, Standing};
 use crate::registry::{NewOrg, Org, OrgContacts, OrgId, OrgKind};
@@ -66,6 +66,7 @@ struct State {
     cards: HashMap<MemberId, BTreeMap<QuestionId, ReviewCard>>,
     laws: laws::LawShelf,
     content: content::Content,
+    mixes: BTreeMap<OrgId, BankMix>,
 }
 
 impl State {
@@ -627,6 +628,31 @@ impl Store for MemoryStore {
 
     async fn bank_revision(&self) -> Result<u64> {
         Ok(self.state.lock().bank_revision)
+    }
+
+    async fn set_bank_mix(&self, org: OrgId, mix: BankMix) -> Result<()> {
+        let mix = mix.validate()?;
+        let mut s = self.state.lock();
+        if !s.orgs.contains_key(&org) {
+            return Err(ErrorCode::OrgNotFound.into());
+        }
+        if mix == BankMix::Pooled {
+            s.mixes.remove(&org);
+        } else {
+            s.mixes.insert(org, mix);
+        }
+        s.bank_revision += 1;
+        Ok(())
+    }
+
+    async fn bank_mixes(&self) -> Result<Vec<(OrgId, BankMix)>> {
+        Ok(self
+            .state
+            .lock()
+            .mixes
+            .iter()
+            .map(|(o, m)| (*o, *m))
+            .collect())
     }
 
     async fn issue_draw(&self, draw: DailyDraw) -> Result<DailyDraw> {

@@ -51,7 +51,7 @@ use crate::library::{
     Accident, Article, ArticleId, LawDoc, LawFilter, LawId, LawPage, NewAccident, NewArticle,
     NewLawDoc, NewTopic, SearchTerms, Topic,
 };
-use crate::quiz::{BankOwner, DailyDraw, NewQuestion, Question, QuestionId, ReviewCard};
+use crate::quiz::{BankMix, BankOwner, DailyDraw, NewQuestion, Question, QuestionId, ReviewCard};
 use crate::ranking::{LeaderboardEntry, OrgActivity, Period, Scope, Standing, rank_standings};
 use crate::registry::{NewOrg, Org, OrgContacts, OrgId};
 use crate::scoring::{DailySubmission, LedgerEntry, QuizResult, SubmissionOutcome};
@@ -266,8 +266,14 @@ pub trait Store: Send + Sync {
     async fn questions(&self, owner: Option<BankOwner>) -> Result<Vec<Question>>;
     /// Questions by id (missing ids are skipped).
     async fn questions_by_id(&self, ids: &[QuestionId]) -> Result<Vec<Question>>;
-    /// The bank revision (increases with every change to any bank).
+    /// The bank revision (increases with every change to any bank, and
+    /// with every change of an org's [`BankMix`]).
     async fn bank_revision(&self) -> Result<u64>;
+    /// Sets where an org's daily questions come from and bumps the bank
+    /// revision (`ORG_NOT_FOUND`).
+    async fn set_bank_mix(&self, org: OrgId, mix: BankMix) -> Result<()>;
+    /// Every org whose mix is not the default [`BankMix::Pooled`].
+    async fn bank_mixes(&self) -> Result<Vec<(OrgId, BankMix)>>;
 
     // ---- daily quiz -------------------------------------------------------------
 
