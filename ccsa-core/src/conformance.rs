@@ -64,6 +64,7 @@ pub const CASES: &[&str] = &[
     "content_is_scoped_and_dated",
     "question_uploads_follow_their_mode",
     "bank_mixes_shape_the_draw",
+    "exams_time_mark_and_analyse",
 ];
 
 fn day(s: &str) -> NaiveDate {
@@ -111,6 +112,29 @@ fn new_admin(org: OrgId, username: &str, phc: &str) -> NewAdmin {
         password_hash: phc.to_string(),
         registered_at: at("2020-03-24", 9),
     }
+}
+
+/// Seats an admin for `org` (password hashed with `salt`) and logs in.
+async fn admin_ctx(
+    store: &Arc<dyn Store>,
+    ccsa: &Ccsa,
+    org: OrgId,
+    username: &str,
+    password: &str,
+    salt: u8,
+) -> crate::admin::AdminContext {
+    let seat = store
+        .claim_admin_seat(new_admin(
+            org,
+            username,
+            &hash_password(password, [salt; 16]),
+        ))
+        .await
+        .expect("seat the admin");
+    ccsa.login(seat.admin.username.as_str(), password)
+        .await
+        .expect("admin login")
+        .1
 }
 
 fn tf_question(i: usize, owner: BankOwner) -> NewQuestion {
@@ -1720,18 +1744,7 @@ pub async fn imports_are_atomic(store: Arc<dyn Store>) {
     let ccsa = Ccsa::new(store.clone(), clock, Campaign::notice_2020(1))
         .unwrap()
         .with_entropy_seed(3);
-    let seat = store
-        .claim_admin_seat(new_admin(
-            a,
-            "importer",
-            &hash_password("import2020", [1; 16]),
-        ))
-        .await
-        .unwrap();
-    let (_, ctx) = ccsa
-        .login(seat.admin.username.as_str(), "import2020")
-        .await
-        .unwrap();
+    let ctx = admin_ctx(&store, &ccsa, a, "importer", "import2020", 1).await;
     ccsa.create_department(&ctx, "生产部").await.unwrap();
     let row = |n: u32, i: u64, dept: &str| ImportRow::from_form(n, &sample::member_form(i, dept));
     let rows = vec![
@@ -1906,18 +1919,7 @@ pub async fn import_transactions_span_batches(store: Arc<dyn Store>) {
     let ccsa = Ccsa::new(store.clone(), clock, Campaign::notice_2020(1))
         .unwrap()
         .with_entropy_seed(5);
-    let seat = store
-        .claim_admin_seat(new_admin(
-            a,
-            "batcher",
-            &hash_password("batch2020", [2; 16]),
-        ))
-        .await
-        .unwrap();
-    let (_, ctx) = ccsa
-        .login(seat.admin.username.as_str(), "batch2020")
-        .await
-        .unwrap();
+    let ctx = admin_ctx(&store, &ccsa, a, "batcher", "batch2020", 2).await;
     let mut rows: Vec<ImportRow> = (0..2_500u64)
         .map(|i| ImportRow::from_form(i as u32 + 2, &sample::member_form(1_000 + i, "")))
         .collect();
@@ -2515,18 +2517,7 @@ pub async fn question_uploads_follow_their_mode(store: Arc<dyn Store>) {
         "the three stored questions and the repeat of one of them"
     );
     // An org's own bank: Aiken, the default category, kept from others.
-    let seat = store
-        .claim_admin_seat(new_admin(
-            orgs[0].id,
-            "bank_admin",
-            &hash_password("bank2020", [3; 16]),
-        ))
-        .await
-        .unwrap();
-    let (_, ctx) = ccsa
-        .login(seat.admin.username.as_str(), "bank2020")
-        .await
-        .unwrap();
+    let ctx = admin_ctx(&store, &ccsa, orgs[0].id, "bank_admin", "bank2020", 3).await;
     let aiken = "本厂液氯储罐的紧急切断阀位于：\nA. 罐区东侧\nB. 罐区西侧\nANSWER: A\n";
     let own = ccsa
         .upload_org_questions(
@@ -2597,18 +2588,7 @@ pub async fn bank_mixes_shape_the_draw(store: Arc<dyn Store>) {
     let ccsa = Ccsa::new(store.clone(), clock, Campaign::notice_2020(1))
         .unwrap()
         .with_entropy_seed(13);
-    let seat = store
-        .claim_admin_seat(new_admin(
-            a,
-            "mix_admin",
-            &hash_password("mix2020", [4; 16]),
-        ))
-        .await
-        .unwrap();
-    let (_, ctx) = ccsa
-        .login(seat.admin.username.as_str(), "mix2020")
-        .await
-        .unwrap();
+    let ctx = admin_ctx(&store, &ccsa, a, "mix_admin", "mix2020", 4).await;
     assert_eq!(ccsa.bank_mix(&ctx).await.unwrap(), BankMix::Pooled);
     let own_in = |qs: &[QuestionId]| qs.iter().filter(|q| own.contains(q)).count();
     let draws = |org| {
@@ -2684,6 +2664,310 @@ pub async fn bank_mixes_shape_the_draw(store: Arc<dyn Store>) {
             .unwrap_err()
             .code(),
         ErrorCode::OrgNotFound
+    );
+}
+
+/// Online exams end to end: creation errors, the open window, departments,
+/// resumed and concurrent starts, answers against the clock, partial credit,
+/// attempts, results and item analysis against hand-computed values.
+pub async fn exams_time_mark_and_analyse(store: Arc<dyn Store>) {
+    use crate::directory::DepartmentName;
+    use crate::exam::{BlueprintRow, MultipleRule, NewExam};
+    use crate::quiz::{Choices, NewQuestion, QuestionKind};
+    let orgs = bureaus(&store).await;
+    let (a, b) = (orgs[0].id, orgs[1].id);
+    let single = |stem: &str, answer: &str| NewQuestion {
+        owner: BankOwner::National,
+        kind: QuestionKind::Single,
+        stem: stem.into(),
+        options: vec!["甲".into(), "乙".into(), "丙".into(), "丁".into()],
+        answer: Choices::parse(answer).unwrap(),
+        explanation: String::new(),
+        category: "单选练习".into(),
+        specialties: vec![],
+        difficulty: 2,
+        source: None,
+    };
+    let multi = NewQuestion {
+        kind: QuestionKind::Multiple,
+        stem: "燃烧三要素是？".into(),
+        options: vec![
+            "可燃物".into(),
+            "助燃物".into(),
+            "点火源".into(),
+            "催化剂".into(),
+        ],
+        answer: Choices::parse("ABC").unwrap(),
+        category: "多选练习".into(),
+        ..single("", "A")
+    };
+    let ids = store
+        .insert_questions(vec![single("单选一", "B"), single("单选二", "D"), multi])
+        .await
+        .unwrap();
+    let (s1, s2, mq) = (ids[0], ids[1], ids[2]);
+    let bank = store.questions(None).await.unwrap();
+    let clock = Arc::new(ManualClock::new("2020-05-31T12:00:00Z".parse().unwrap()));
+    let ccsa = Ccsa::new(store.clone(), clock.clone(), Campaign::notice_2020(1))
+        .unwrap()
+        .with_entropy_seed(17);
+    let ctx = admin_ctx(&store, &ccsa, a, "exam_admin", "exam2020", 5).await;
+    let prod = store
+        .create_department(a, DepartmentName::parse("生产部").unwrap())
+        .await
+        .unwrap();
+    let other_dept = store
+        .create_department(a, DepartmentName::parse("后勤部").unwrap())
+        .await
+        .unwrap();
+    let b_dept = store
+        .create_department(b, DepartmentName::parse("B部").unwrap())
+        .await
+        .unwrap();
+    let mut users = Vec::new();
+    for (i, dept) in [
+        (1u64, prod.id),
+        (2, prod.id),
+        (3, prod.id),
+        (4, prod.id),
+        (5, other_dept.id),
+    ] {
+        let form = sample::member_form(300 + i, "");
+        let mut m = form.validate(day("2020-05-31"), &[]).unwrap();
+        m.department = Some(dept);
+        let member = store
+            .insert_member(a, m, at("2020-05-31", 9))
+            .await
+            .unwrap();
+        let user = format!("wx-exam-{i}");
+        ccsa.bind(&user, &form.name, &form.phone).await.unwrap();
+        users.push((user, member.id));
+    }
+    let exam = NewExam {
+        org: b, // overridden by the admin's org
+        title: "六月危化品安全考试".into(),
+        blueprint: vec![
+            BlueprintRow {
+                category: "单选练习".into(),
+                difficulty: None,
+                count: 2,
+            },
+            BlueprintRow {
+                category: "多选练习".into(),
+                difficulty: Some(2),
+                count: 1,
+            },
+        ],
+        minutes: 30,
+        pass_percent: 60,
+        attempts: 2,
+        opens_at: "2020-06-01T00:00:00Z".parse().unwrap(),
+        closes_at: "2020-06-30T00:00:00Z".parse().unwrap(),
+        departments: vec![prod.id],
+        multiple_rule: MultipleRule::Partial,
+    };
+    // Creation errors.
+    let mut too_big = exam.clone();
+    too_big.blueprint[1].count = 2;
+    assert_eq!(
+        ccsa.create_exam(&ctx, too_big).await.unwrap_err().code(),
+        ErrorCode::BankTooSmall
+    );
+    let mut foreign = exam.clone();
+    foreign.departments = vec![b_dept.id];
+    assert_eq!(
+        ccsa.create_exam(&ctx, foreign).await.unwrap_err().code(),
+        ErrorCode::DepartmentNotFound
+    );
+    let mut invalid = exam.clone();
+    invalid.attempts = 0;
+    assert_eq!(
+        ccsa.create_exam(&ctx, invalid).await.unwrap_err().code(),
+        ErrorCode::ExamInvalid
+    );
+    let exam = ccsa.create_exam(&ctx, exam).await.unwrap();
+    assert_eq!(exam.exam.org, a);
+    assert_eq!(ccsa.org_exams(&ctx).await.unwrap(), vec![exam.clone()]);
+    assert_eq!(ccsa.my_exams(&users[0].0).await.unwrap().len(), 1);
+    assert!(ccsa.my_exams(&users[4].0).await.unwrap().is_empty());
+    // Before the window, outside the departments, unbound.
+    let code = |r: Result<crate::service::ExamSheet, crate::Error>| r.unwrap_err().code();
+    assert_eq!(
+        code(ccsa.start_exam(&users[0].0, exam.id).await),
+        ErrorCode::ExamNotOpen
+    );
+    clock.set("2020-06-01T01:00:00Z".parse().unwrap());
+    assert_eq!(
+        code(ccsa.start_exam(&users[4].0, exam.id).await),
+        ErrorCode::ExamNotAllowed
+    );
+    assert_eq!(
+        code(ccsa.start_exam("wx-nobody", exam.id).await),
+        ErrorCode::NotBound
+    );
+    // Concurrent starts make one attempt; a second start resumes it.
+    let starts = join_all((0..5).map(|_| ccsa.start_exam(&users[0].0, exam.id))).await;
+    let sheet = starts[0].as_ref().unwrap().clone();
+    assert!(
+        starts
+            .iter()
+            .all(|s| s.as_ref().unwrap().attempt == sheet.attempt)
+    );
+    assert_eq!(
+        store
+            .attempts(exam.id, Some(users[0].1))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(sheet.questions.len(), 3);
+    assert_eq!(
+        sheet.deadline,
+        "2020-06-01T01:30:00Z".parse::<DateTime<Utc>>().unwrap()
+    );
+    // Letters as shown for a set of the question's own options.
+    let shown = |sheet: &crate::service::ExamSheet, q: QuestionId, own: &str| -> String {
+        let sq = sheet.questions.iter().find(|x| x.question == q).unwrap();
+        let orig = bank.iter().find(|x| x.id == q).unwrap();
+        let own = Choices::parse(own).unwrap();
+        sq.options
+            .iter()
+            .enumerate()
+            .filter(|(_, text)| {
+                orig.body
+                    .options
+                    .iter()
+                    .position(|o| o == *text)
+                    .is_some_and(|k| own.contains(k as u8))
+            })
+            .map(|(i, _)| (b'A' + i as u8) as char)
+            .collect()
+    };
+    let save = |user: usize, sheet: &crate::service::ExamSheet, q: QuestionId, own: &str| {
+        let letters = shown(sheet, q, own);
+        let ccsa = &ccsa;
+        let user = users[user].0.clone();
+        let attempt = sheet.attempt;
+        async move { ccsa.save_exam_answer(&user, attempt, q, &letters).await }
+    };
+    // Member 1: single 1 right, single 2 wrong (changed from right), multiple 2 of 3.
+    save(0, &sheet, s1, "B").await.unwrap();
+    save(0, &sheet, s2, "D").await.unwrap();
+    clock.advance(Duration::minutes(5));
+    save(0, &sheet, s2, "A").await.unwrap();
+    save(0, &sheet, mq, "AB").await.unwrap();
+    assert_eq!(
+        ccsa.save_exam_answer(&users[0].0, sheet.attempt, s1, "F")
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::ExamAnswerInvalid
+    );
+    assert_eq!(
+        ccsa.save_exam_answer(&users[0].0, sheet.attempt, QuestionId(9_999_999), "A")
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::ExamAnswerInvalid
+    );
+    assert_eq!(
+        ccsa.save_exam_answer(&users[1].0, sheet.attempt, s1, "A")
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::ExamNotFound,
+        "another member's attempt"
+    );
+    let resumed = ccsa.start_exam(&users[0].0, exam.id).await.unwrap();
+    assert_eq!(resumed.saved.len(), 3);
+    clock.advance(Duration::minutes(26)); // 01:31, past the deadline
+    assert_eq!(
+        save(0, &sheet, s1, "A").await.unwrap_err().code(),
+        ErrorCode::ExamTimeUp
+    );
+    let first = ccsa.finish_exam(&users[0].0, sheet.attempt).await.unwrap();
+    let score = first.score.unwrap();
+    assert_eq!(
+        (score.credit_milli, score.percent_centi, score.passed),
+        (1667, 5557, false)
+    );
+    assert_eq!(score.finished_at, sheet.deadline);
+    assert_eq!(
+        ccsa.finish_exam(&users[0].0, sheet.attempt)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::ExamFinished
+    );
+    // Second attempt: all right; then no attempts left.
+    let second = ccsa.start_exam(&users[0].0, exam.id).await.unwrap();
+    assert_eq!(second.number, 2);
+    for (q, own) in [(s1, "B"), (s2, "D"), (mq, "ABC")] {
+        save(0, &second, q, own).await.unwrap();
+    }
+    let done = ccsa.finish_exam(&users[0].0, second.attempt).await.unwrap();
+    assert_eq!(done.score.unwrap().percent_centi, 10_000);
+    assert_eq!(
+        code(ccsa.start_exam(&users[0].0, exam.id).await),
+        ErrorCode::ExamNoAttemptsLeft
+    );
+    // Member 2 all right, member 3 all wrong, member 4 answers nothing.
+    let sheets: Vec<_> = [1usize, 2, 3]
+        .iter()
+        .map(|u| ccsa.start_exam(&users[*u].0, exam.id))
+        .collect();
+    let sheets: Vec<_> = join_all(sheets)
+        .await
+        .into_iter()
+        .map(|s| s.unwrap())
+        .collect();
+    for (q, own) in [(s1, "B"), (s2, "D"), (mq, "ABC")] {
+        save(1, &sheets[0], q, own).await.unwrap();
+    }
+    for (q, own) in [(s1, "A"), (s2, "A"), (mq, "AD")] {
+        save(2, &sheets[1], q, own).await.unwrap();
+    }
+    for (i, s) in sheets.iter().enumerate() {
+        ccsa.finish_exam(&users[i + 1].0, s.attempt).await.unwrap();
+    }
+    clock.set("2020-06-30T00:00:00Z".parse().unwrap());
+    assert_eq!(
+        code(ccsa.start_exam(&users[1].0, exam.id).await),
+        ErrorCode::ExamClosed
+    );
+    // Results.
+    let results = ccsa.exam_results(&ctx, exam.id).await.unwrap();
+    let of = |m: MemberId| results.iter().find(|r| r.member == m).unwrap();
+    assert_eq!(
+        of(users[0].1).attempts,
+        vec![(1, 5557, false), (2, 10_000, true)]
+    );
+    assert!(of(users[0].1).passed && of(users[0].1).best_percent_centi == 10_000);
+    assert_eq!(of(users[1].1).best_percent_centi, 10_000);
+    assert_eq!(
+        (of(users[2].1).best_percent_centi, of(users[2].1).passed),
+        (0, false)
+    );
+    assert_eq!(of(users[3].1).best_percent_centi, 0);
+    // Item analysis over first attempts: m1 (1, 0, 0.667), m2 (1, 1, 1),
+    // m3 (0, 0, 0), m4 (0, 0, 0). N = 4, k = 1: upper m2, lower m4 (ties
+    // by member id).
+    let stats = ccsa.exam_item_analysis(&ctx, exam.id).await.unwrap();
+    let st = |q: QuestionId| stats.iter().find(|s| s.question == q).unwrap();
+    assert_eq!(st(s1).facility, 0.5);
+    assert_eq!(st(s2).facility, 0.25);
+    assert!((st(mq).facility - 1.667 / 4.0).abs() < 1e-9);
+    assert!(
+        stats
+            .iter()
+            .all(|s| s.examinees == 4 && s.discrimination == Some(1.0))
+    );
+    // Another org's admin sees nothing of it.
+    let ctx_b = admin_ctx(&store, &ccsa, b, "exam_admin_b", "exam2020", 6).await;
+    assert_eq!(
+        ccsa.exam_results(&ctx_b, exam.id).await.unwrap_err().code(),
+        ErrorCode::ExamNotFound
     );
 }
 
@@ -2883,7 +3167,8 @@ macro_rules! store_conformance {
             law_search_ranks_the_same_everywhere,
             content_is_scoped_and_dated,
             question_uploads_follow_their_mode,
-            bank_mixes_shape_the_draw
+            bank_mixes_shape_the_draw,
+            exams_time_mark_and_analyse
         );
     };
     (@cases $make:expr, $run:expr; $($case:ident),* $(,)?) => {

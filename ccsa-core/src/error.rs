@@ -226,6 +226,28 @@ codes! {
     /// A search query with no usable term, too many terms or a term too long.
     SearchQueryInvalid = "SEARCH_QUERY_INVALID" => "请输入有效的检索关键词",
 
+    // --- online exams -----------------------------------------------------
+    /// An exam's settings are incomplete or inconsistent (the note says which).
+    ExamInvalid = "EXAM_INVALID" => "考试设置不完整或有误",
+    /// No such exam (or another org's).
+    ExamNotFound = "EXAM_NOT_FOUND" => "考试不存在",
+    /// The exam has not opened yet.
+    ExamNotOpen = "EXAM_NOT_OPEN" => "考试尚未开始",
+    /// The exam has closed.
+    ExamClosed = "EXAM_CLOSED" => "考试已截止",
+    /// The member's department may not sit this exam.
+    ExamNotAllowed = "EXAM_NOT_ALLOWED" => "您所在的部门不在本次考试范围内",
+    /// Every allowed attempt has been used.
+    ExamNoAttemptsLeft = "EXAM_NO_ATTEMPTS_LEFT" => "考试次数已用完",
+    /// The attempt's time is up: answers are no longer accepted.
+    ExamTimeUp = "EXAM_TIME_UP" => "考试时间已到，答案未保存",
+    /// The attempt has already been handed in.
+    ExamFinished = "EXAM_FINISHED" => "本次考试已交卷",
+    /// The question is not on this attempt's paper, or the letters are not its options.
+    ExamAnswerInvalid = "EXAM_ANSWER_INVALID" => "答案与试卷不符",
+    /// Another start of the same attempt won (concurrent starts).
+    ExamAttemptTaken = "EXAM_ATTEMPT_TAKEN" => "该次考试已开始",
+
     // --- storage ----------------------------------------------------------
     /// The storage backend failed (connection, IO); the operation had no effect.
     Storage = "STORAGE" => "存储服务暂时不可用，请稍后重试",

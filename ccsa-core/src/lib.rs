@@ -16,6 +16,7 @@
 //! | [`admin`] | 管理员 | the first-registrant [`AdminSeat`](admin::AdminSeat), argon2id passwords, sessions |
 //! | [`directory`] | 部门和人员 | departments, members, the one [`MemberForm`](directory::MemberForm) validator |
 //! | [`binding`] | 绑定 | a trainee's app account claims a member by name + phone; lock-outs |
+//! | [`exam`] | 在线考试 | exams with blueprints, reproducible papers, timed attempts, marking, item analysis |
 //! | [`library`] | 学习资料 | the law and standard database (法规标准库) with Chinese full-text search |
 //! | [`quiz`] | 题库、每日答题 | questions, the reproducible [`DailyDraw`](quiz::DailyDraw), spaced review, grading |
 //! | [`scoring`] | 积分 | the [`Campaign`](scoring::Campaign), dated scoring policies, the [`LedgerEntry`](scoring::LedgerEntry) |
@@ -59,6 +60,7 @@ pub mod clock;
 pub mod conformance;
 pub mod directory;
 pub mod error;
+pub mod exam;
 pub mod identity;
 pub mod library;
 #[cfg(feature = "qr")]

@@ -193,6 +193,8 @@ pub const LAW_WRITE_COLS: &str = "code_key, title_key, summary_key, effective_on
 pub const LAW_COLS: &str = "id, code, title, kind, issuer, issued_on, effective_on, repealed_on, superseded_by, summary, body";
 pub const ARTICLE_COLS: &str = "id, org, title, body, minutes, tags, published_on";
 pub const ACCIDENT_COLS: &str = "id, happened_on, place, title, what_happened, deaths, injured, missing, causes, lessons, source";
+pub const EXAM_COLS: &str = "id, org, title, blueprint, minutes, pass_percent, attempts, opens_at, closes_at, departments, multiple_rule";
+pub const ATTEMPT_COLS: &str = "id, exam, member, number, started_at, deadline, paper, saves, credit_milli, percent_centi, passed, finished_at";
 pub const QUESTION_COLS: &str = "id, owner_org, kind, stem, options, answer, explanation, category, specialties, difficulty, source";
 
 /// Implements `ccsa_core::store::Store` for `$store` over database `$db`.
@@ -218,6 +220,7 @@ macro_rules! sql_store {
         use ccsa_core::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, Username};
         use ccsa_core::binding::{AppUserId, Binding};
         use ccsa_core::directory::{Department, ImportOp, Invitation, InvitationId, NewInvitation, DepartmentDeletion, DepartmentName, DeptId, Member, MemberId, NewMember};
+        use ccsa_core::exam::{Attempt, AttemptId, AttemptScore, Exam, ExamId, NewAttempt, NewExam, SavedAnswer};
         use ccsa_core::identity::{CreditCode, Email, IdNumber, Phone, PersonName};
         use ccsa_core::library::{
             bigram_tokens, is_bigram_term, search_key, Accident, AccidentId, Article, ArticleId, DocKind, DocStatus, NewAccident, NewArticle,
@@ -408,6 +411,59 @@ macro_rules! sql_store {
                     source: r.try_get("source").map_err(g)?,
                 },
             })
+        }
+
+        fn exam_from_row(r: &DbRow) -> Result<Exam> {
+            let g = |e: sqlx::Error| db(e);
+            let json = |k: &str| -> Result<String> { r.try_get::<String, _>(k).map_err(db) };
+            Ok(Exam {
+                id: ExamId(r.try_get("id").map_err(g)?),
+                exam: NewExam {
+                    org: OrgId(r.try_get("org").map_err(g)?),
+                    title: r.try_get("title").map_err(g)?,
+                    blueprint: serde_json::from_str(&json("blueprint")?).map_err(|_| corrupt("exam blueprint"))?,
+                    minutes: u16::try_from(r.try_get::<i64, _>("minutes").map_err(g)?).map_err(|_| corrupt("exam minutes"))?,
+                    pass_percent: u8::try_from(r.try_get::<i64, _>("pass_percent").map_err(g)?).map_err(|_| corrupt("exam pass mark"))?,
+                    attempts: u8::try_from(r.try_get::<i64, _>("attempts").map_err(g)?).map_err(|_| corrupt("exam attempts"))?,
+                    opens_at: from_micros(r.try_get("opens_at").map_err(g)?)?,
+                    closes_at: from_micros(r.try_get("closes_at").map_err(g)?)?,
+                    departments: serde_json::from_str(&json("departments")?).map_err(|_| corrupt("exam departments"))?,
+                    multiple_rule: serde_json::from_str(&json("multiple_rule")?).map_err(|_| corrupt("exam rule"))?,
+                },
+            })
+        }
+
+        fn attempt_from_row(r: &DbRow, answers: Vec<SavedAnswer>) -> Result<Attempt> {
+            let g = |e: sqlx::Error| db(e);
+            let paper: String = r.try_get("paper").map_err(g)?;
+            let finished: Option<i64> = r.try_get("finished_at").map_err(g)?;
+            let score = match finished {
+                None => None,
+                Some(f) => Some(AttemptScore {
+                    credit_milli: u32::try_from(r.try_get::<Option<i64>, _>("credit_milli").map_err(g)?.unwrap_or(0)).map_err(|_| corrupt("attempt credit"))?,
+                    percent_centi: u32::try_from(r.try_get::<Option<i64>, _>("percent_centi").map_err(g)?.unwrap_or(0)).map_err(|_| corrupt("attempt score"))?,
+                    passed: r.try_get::<Option<bool>, _>("passed").map_err(g)?.unwrap_or(false),
+                    finished_at: from_micros(f)?,
+                }),
+            };
+            Ok(Attempt {
+                id: AttemptId(r.try_get("id").map_err(g)?),
+                attempt: NewAttempt {
+                    exam: ExamId(r.try_get("exam").map_err(g)?),
+                    member: MemberId(r.try_get("member").map_err(g)?),
+                    number: u8::try_from(r.try_get::<i64, _>("number").map_err(g)?).map_err(|_| corrupt("attempt number"))?,
+                    started_at: from_micros(r.try_get("started_at").map_err(g)?)?,
+                    deadline: from_micros(r.try_get("deadline").map_err(g)?)?,
+                    paper: serde_json::from_str(&paper).map_err(|_| corrupt("attempt paper"))?,
+                },
+                answers,
+                saves: u32::try_from(r.try_get::<i64, _>("saves").map_err(g)?).map_err(|_| corrupt("attempt saves"))?,
+                score,
+            })
+        }
+
+        fn exam_conflict(_: &str) -> ErrorCode {
+            ErrorCode::ExamAttemptTaken
         }
 
         fn law_conflict(_: &str) -> ErrorCode {
@@ -846,6 +902,31 @@ macro_rules! sql_store {
                         .map_err(db)?;
                 }
                 Ok(id)
+            }
+
+            /// The answers of attempts, by attempt, each in the order first saved.
+            async fn attempt_answers(pool: &sqlx::Pool<$db>, ids: &[i64]) -> Result<HashMap<i64, Vec<SavedAnswer>>> {
+                let mut out: HashMap<i64, Vec<SavedAnswer>> = HashMap::new();
+                for chunk in ids.chunks(500) {
+                    if chunk.is_empty() {
+                        continue;
+                    }
+                    let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+                    let sql = format!("SELECT attempt, question, chosen, at FROM attempt_answers WHERE attempt IN ({}) ORDER BY attempt, seq", list.join(", "));
+                    let mut q = sqlx::query(&sql);
+                    for id in chunk {
+                        q = q.bind(*id);
+                    }
+                    for r in q.fetch_all(pool).await.map_err(db)? {
+                        let chosen = u8::try_from(r.try_get::<i64, _>("chosen").map_err(db)?).map_err(|_| corrupt("answer choices"))?;
+                        out.entry(r.try_get("attempt").map_err(db)?).or_default().push(SavedAnswer {
+                            question: QuestionId(r.try_get("question").map_err(db)?),
+                            chosen: Choices(chosen),
+                            at: from_micros(r.try_get("at").map_err(db)?)?,
+                        });
+                    }
+                }
+                Ok(out)
             }
 
             /// Inserts one member row (unique phone and ID number among active members).
@@ -2122,6 +2203,146 @@ macro_rules! sql_store {
                     .iter()
                     .map(topic_from_row)
                     .collect()
+            }
+
+            async fn insert_exam(&self, exam: NewExam) -> Result<Exam> {
+                exam.validate()?;
+                let mut tx = self.tx().await?;
+                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM orgs WHERE id = $1").bind(exam.org.0).fetch_optional(&mut *tx).await.map_err(db)?;
+                if found.is_none() {
+                    return Err(ErrorCode::OrgNotFound.into());
+                }
+                let j = |v: serde_json::Result<String>| v.map_err(|_| corrupt("exam json"));
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO exams (org, title, blueprint, minutes, pass_percent, attempts, opens_at, closes_at, departments, multiple_rule) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                )
+                .bind(exam.org.0)
+                .bind(exam.title.clone())
+                .bind(j(serde_json::to_string(&exam.blueprint))?)
+                .bind(i64::from(exam.minutes))
+                .bind(i64::from(exam.pass_percent))
+                .bind(i64::from(exam.attempts))
+                .bind(micros(exam.opens_at))
+                .bind(micros(exam.closes_at))
+                .bind(j(serde_json::to_string(&exam.departments))?)
+                .bind(j(serde_json::to_string(&exam.multiple_rule))?)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(db)?;
+                tx.commit().await.map_err(db)?;
+                Ok(Exam { id: ExamId(id), exam })
+            }
+
+            async fn exam(&self, id: ExamId) -> Result<Option<Exam>> {
+                let row = sqlx::query(&format!("SELECT {EXAM_COLS} FROM exams WHERE id = $1")).bind(id.0).fetch_optional(self.reader()).await.map_err(db)?;
+                row.as_ref().map(exam_from_row).transpose()
+            }
+
+            async fn exams(&self, org: OrgId) -> Result<Vec<Exam>> {
+                sqlx::query(&format!("SELECT {EXAM_COLS} FROM exams WHERE org = $1 ORDER BY opens_at, id"))
+                    .bind(org.0)
+                    .fetch_all(self.reader())
+                    .await
+                    .map_err(db)?
+                    .iter()
+                    .map(exam_from_row)
+                    .collect()
+            }
+
+            async fn insert_attempt(&self, a: NewAttempt) -> Result<Attempt> {
+                let mut tx = self.tx().await?;
+                let found: Option<i64> = sqlx::query_scalar("SELECT id FROM exams WHERE id = $1").bind(a.exam.0).fetch_optional(&mut *tx).await.map_err(db)?;
+                if found.is_none() {
+                    return Err(ErrorCode::ExamNotFound.into());
+                }
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO attempts (exam, member, number, started_at, deadline, paper) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(a.exam.0)
+                .bind(a.member.0)
+                .bind(i64::from(a.number))
+                .bind(micros(a.started_at))
+                .bind(micros(a.deadline))
+                .bind(serde_json::to_string(&a.paper).map_err(|_| corrupt("attempt paper"))?)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| on_unique(e, exam_conflict))?;
+                tx.commit().await.map_err(db)?;
+                Ok(Attempt { id: AttemptId(id), attempt: a, answers: Vec::new(), saves: 0, score: None })
+            }
+
+            async fn attempt(&self, id: AttemptId) -> Result<Option<Attempt>> {
+                let row = sqlx::query(&format!("SELECT {ATTEMPT_COLS} FROM attempts WHERE id = $1")).bind(id.0).fetch_optional(self.reader()).await.map_err(db)?;
+                let Some(row) = row else { return Ok(None) };
+                let mut answers = <$store>::attempt_answers(self.reader(), &[id.0]).await?;
+                attempt_from_row(&row, answers.remove(&id.0).unwrap_or_default()).map(Some)
+            }
+
+            async fn attempts(&self, exam: ExamId, member: Option<MemberId>) -> Result<Vec<Attempt>> {
+                let rows = sqlx::query(&format!(
+                    "SELECT {ATTEMPT_COLS} FROM attempts WHERE exam = $1 AND ($2 IS NULL OR member = $2) ORDER BY member, number"
+                ))
+                .bind(exam.0)
+                .bind(member.map(|m| m.0))
+                .fetch_all(self.reader())
+                .await
+                .map_err(db)?;
+                let ids: Vec<i64> = rows.iter().map(|r| r.try_get::<i64, _>("id").map_err(db)).collect::<Result<_>>()?;
+                let mut answers = <$store>::attempt_answers(self.reader(), &ids).await?;
+                rows.iter()
+                    .zip(&ids)
+                    .map(|(r, id)| attempt_from_row(r, answers.remove(id).unwrap_or_default()))
+                    .collect()
+            }
+
+            async fn save_answer(&self, attempt: AttemptId, answer: SavedAnswer) -> Result<()> {
+                let mut tx = self.tx().await?;
+                // Counting the save locks the attempt's row: a concurrent
+                // hand-in waits, then sees the new version.
+                let saves: Option<i64> = sqlx::query_scalar("UPDATE attempts SET saves = saves + 1 WHERE id = $1 AND finished_at IS NULL RETURNING saves")
+                    .bind(attempt.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                let Some(saves) = saves else {
+                    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM attempts WHERE id = $1").bind(attempt.0).fetch_optional(&mut *tx).await.map_err(db)?;
+                    return Err(if exists.is_some() { ErrorCode::ExamFinished } else { ErrorCode::ExamNotFound }.into());
+                };
+                sqlx::query(
+                    "INSERT INTO attempt_answers (attempt, question, chosen, at, seq) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (attempt, question) DO UPDATE SET chosen = excluded.chosen, at = excluded.at",
+                )
+                .bind(attempt.0)
+                .bind(answer.question.0)
+                .bind(i64::from(answer.chosen.0))
+                .bind(micros(answer.at))
+                .bind(saves)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+                tx.commit().await.map_err(db)
+            }
+
+            async fn finish_attempt(&self, attempt: AttemptId, saves: u32, score: AttemptScore) -> Result<Attempt> {
+                let done = sqlx::query(
+                    "UPDATE attempts SET credit_milli = $1, percent_centi = $2, passed = $3, finished_at = $4 \
+                     WHERE id = $5 AND finished_at IS NULL AND saves = $6",
+                )
+                .bind(i64::from(score.credit_milli))
+                .bind(i64::from(score.percent_centi))
+                .bind(score.passed)
+                .bind(micros(score.finished_at))
+                .bind(attempt.0)
+                .bind(i64::from(saves))
+                .execute(self.writer())
+                .await
+                .map_err(db)?;
+                let current = self.attempt(attempt).await?.ok_or(ErrorCode::ExamNotFound)?;
+                if done.rows_affected() == 1 {
+                    return Ok(current);
+                }
+                Err(if current.score.is_some() { ErrorCode::ExamFinished } else { ErrorCode::ExamAttemptTaken }.into())
             }
 
             async fn insert_accidents(&self, records: Vec<NewAccident>) -> Result<Vec<Accident>> {

@@ -8,6 +8,9 @@ use crate::directory::{
     Department, DepartmentDeletion, DepartmentName, DeptId, Invitation, InvitationId, Member,
     MemberId, NewInvitation, NewMember,
 };
+use crate::exam::{
+    Attempt, AttemptId, AttemptScore, Exam, ExamId, NewAttempt, NewExam, SavedAnswer,
+};
 use crate::identity::{IdNumber, Phone};
 use crate::library::{
     Accident, Article, ArticleId, LawDoc, LawFilter, LawId, LawPage, NewAccident, NewArticle,
@@ -26,6 +29,7 @@ use parking_lot::Mutex;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 mod content;
+mod exams;
 mod import_tx;
 mod laws;
 
@@ -67,6 +71,7 @@ struct State {
     laws: laws::LawShelf,
     content: content::Content,
     mixes: BTreeMap<OrgId, BankMix>,
+    exams: exams::ExamBook,
 }
 
 impl State {
@@ -925,6 +930,50 @@ impl Store for MemoryStore {
 
     async fn topics(&self) -> Result<Vec<Topic>> {
         Ok(self.state.lock().content.topics())
+    }
+
+    async fn insert_exam(&self, exam: NewExam) -> Result<Exam> {
+        let mut s = self.state.lock();
+        if !s.orgs.contains_key(&exam.org) {
+            return Err(ErrorCode::OrgNotFound.into());
+        }
+        let id = s.id();
+        s.exams.insert_exam(exam, id)
+    }
+
+    async fn exam(&self, id: ExamId) -> Result<Option<Exam>> {
+        Ok(self.state.lock().exams.exam(id))
+    }
+
+    async fn exams(&self, org: OrgId) -> Result<Vec<Exam>> {
+        Ok(self.state.lock().exams.exams(org))
+    }
+
+    async fn insert_attempt(&self, attempt: NewAttempt) -> Result<Attempt> {
+        let mut s = self.state.lock();
+        let id = s.id();
+        s.exams.insert_attempt(attempt, id)
+    }
+
+    async fn attempt(&self, id: AttemptId) -> Result<Option<Attempt>> {
+        Ok(self.state.lock().exams.attempt(id))
+    }
+
+    async fn attempts(&self, exam: ExamId, member: Option<MemberId>) -> Result<Vec<Attempt>> {
+        Ok(self.state.lock().exams.attempts(exam, member))
+    }
+
+    async fn save_answer(&self, attempt: AttemptId, answer: SavedAnswer) -> Result<()> {
+        self.state.lock().exams.save_answer(attempt, answer)
+    }
+
+    async fn finish_attempt(
+        &self,
+        attempt: AttemptId,
+        saves: u32,
+        score: AttemptScore,
+    ) -> Result<Attempt> {
+        self.state.lock().exams.finish(attempt, saves, score)
     }
 
     async fn insert_accidents(&self, records: Vec<NewAccident>) -> Result<Vec<Accident>> {

@@ -46,6 +46,9 @@ use crate::directory::{
     Department, DepartmentDeletion, DepartmentName, DeptId, ImportOp, Invitation, InvitationId,
     Member, MemberId, NewInvitation, NewMember,
 };
+use crate::exam::{
+    Attempt, AttemptId, AttemptScore, Exam, ExamId, NewAttempt, NewExam, SavedAnswer,
+};
 use crate::identity::{IdNumber, Phone};
 use crate::library::{
     Accident, Article, ArticleId, LawDoc, LawFilter, LawId, LawPage, NewAccident, NewArticle,
@@ -390,6 +393,37 @@ pub trait Store: Send + Sync {
     async fn insert_topic(&self, topic: NewTopic) -> Result<Topic>;
     /// Every featured topic, by position then id.
     async fn topics(&self) -> Result<Vec<Topic>>;
+    // ---- online exams ----------------------------------------------------------
+
+    /// Creates an exam (`EXAM_INVALID`, `ORG_NOT_FOUND`).
+    async fn insert_exam(&self, exam: NewExam) -> Result<Exam>;
+    /// One exam.
+    async fn exam(&self, id: ExamId) -> Result<Option<Exam>>;
+    /// An org's exams, by opening time then id.
+    async fn exams(&self, org: OrgId) -> Result<Vec<Exam>>;
+    /// **Unique per (exam, member, number)**: records a started attempt;
+    /// of concurrent starts with the same number exactly one succeeds, the
+    /// others get `EXAM_ATTEMPT_TAKEN`.
+    async fn insert_attempt(&self, attempt: NewAttempt) -> Result<Attempt>;
+    /// One attempt with its answers.
+    async fn attempt(&self, id: AttemptId) -> Result<Option<Attempt>>;
+    /// An exam's attempts (one member's, or everyone's), by member then number.
+    async fn attempts(&self, exam: ExamId, member: Option<MemberId>) -> Result<Vec<Attempt>>;
+    /// Saves (or replaces) the answer to one question of an unfinished
+    /// attempt and counts the save (`EXAM_FINISHED` once finished,
+    /// `EXAM_NOT_FOUND` for an unknown attempt). Deadlines are the caller's.
+    async fn save_answer(&self, attempt: AttemptId, answer: SavedAnswer) -> Result<()>;
+    /// **Compare-and-set**: records the score of an attempt that is
+    /// unfinished and still has `saves` saves (the version it was marked
+    /// against) and returns it; `EXAM_FINISHED` when it was already finished,
+    /// `EXAM_ATTEMPT_TAKEN` when an answer was saved in between (mark again).
+    async fn finish_attempt(
+        &self,
+        attempt: AttemptId,
+        saves: u32,
+        score: AttemptScore,
+    ) -> Result<Attempt>;
+
     /// Adds accident records, all or none (`ACCIDENT_INVALID`).
     async fn insert_accidents(&self, records: Vec<NewAccident>) -> Result<Vec<Accident>>;
     /// The records whose (month, day) is one of `keys`, newest first.

@@ -1,4 +1,9 @@
-//! `Ccsa`: the service facade, one method per use case.
+//! `Ccsa`: the service facade, one method per use case (online exams in
+//! `exams.rs`).
+
+mod exams;
+
+pub use exams::{ExamResult, ExamSheet, SheetQuestion};
 
 use crate::admin::{
     AdminContext, AdminRegistration, AdminSeat, AdminSession, NewAdmin, SESSION_TTL, SessionToken,
