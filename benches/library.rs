@@ -158,7 +158,7 @@ fn main() {
         .build()
         .unwrap();
     let docs = corpus();
-    let day: NaiveDate = "2024-01-01".parse().unwrap();
+    let day: NaiveDate = "2025-01-01".parse().unwrap(); // every document issued
     let dir = std::env::temp_dir().join("ccsa-bench");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("library-{}.db", std::process::id()));

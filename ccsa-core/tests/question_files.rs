@@ -42,7 +42,7 @@ fn every_row_error_has_its_code() {
     for (c, t) in QUESTION_COLUMNS.iter().enumerate() {
         ws.write_string(1, c as u16, format!(" {t} ")).unwrap();
     }
-    let rows: [&[&str]; 8] = [
+    let rows: [&[&str]; 9] = [
         &[
             "单选",
             "静电接地的作用是？",
@@ -163,6 +163,21 @@ fn every_row_error_has_its_code() {
             "",
             "",
         ],
+        &[
+            "单选",
+            "只有一个选项",
+            "甲",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "A",
+            "",
+            "",
+            "",
+            "",
+        ],
     ];
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
@@ -173,7 +188,7 @@ fn every_row_error_has_its_code() {
     }
     let bytes = wb.save_to_buffer().unwrap();
     let read = read_question_rows(&bytes, "q.xlsx").unwrap();
-    assert_eq!(read.len(), 8);
+    assert_eq!(read.len(), 9);
     assert_eq!(
         read[0].line, 3,
         "sheet row numbers count the rows above the header"
@@ -201,6 +216,7 @@ fn every_row_error_has_its_code() {
             Some(ErrorCode::QuestionInvalid),
             None,
             Some(ErrorCode::AnswerNotAnOption),
+            Some(ErrorCode::OptionsInvalid),
         ]
     );
     assert_eq!(report.lines[3].error.as_ref().unwrap().other_line, Some(3));
