@@ -1,0 +1,50 @@
+"""ccsa: the CCSA 安学网 safety-training engine, for analysts.
+
+Competition ranking of columns (``rank``), the validators of the Rust core
+for data cleaning (``parse_id_number``, ``parse_phone``, ``normalize_name``,
+``check_id_numbers``, ``check_phones``), read access to a campaign store as
+tables (``Store``), and error classes carrying the stable ``code`` and the
+Chinese ``message`` of every failure.
+"""
+
+from ccsa._ccsa import (
+    BindingError,
+    CcsaError,
+    ContentError,
+    DirectoryError,
+    ExamError,
+    MemberImportError,
+    QuizError,
+    RegistrationError,
+    Store,
+    StoreError,
+    Table,
+    ValidationError,
+    check_id_numbers,
+    check_phones,
+    normalize_name,
+    parse_id_number,
+    parse_phone,
+    rank,
+)
+
+__all__ = [
+    "BindingError",
+    "CcsaError",
+    "ContentError",
+    "DirectoryError",
+    "ExamError",
+    "MemberImportError",
+    "QuizError",
+    "RegistrationError",
+    "Store",
+    "StoreError",
+    "Table",
+    "ValidationError",
+    "check_id_numbers",
+    "check_phones",
+    "normalize_name",
+    "parse_id_number",
+    "parse_phone",
+    "rank",
+]

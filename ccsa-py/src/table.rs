@@ -1,0 +1,132 @@
+//! `ccsa.Table`: a small columnar table (named, typed columns of equal
+//! length) that converts to Python rows or columns.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+/// One typed column; `None` is a missing value.
+#[derive(Debug, Clone)]
+pub enum Column {
+    /// Integers.
+    Int(Vec<Option<i64>>),
+    /// Floats.
+    Float(Vec<Option<f64>>),
+    /// Text.
+    Str(Vec<Option<String>>),
+    /// Booleans.
+    Bool(Vec<Option<bool>>),
+}
+
+impl Column {
+    fn len(&self) -> usize {
+        match self {
+            Column::Int(v) => v.len(),
+            Column::Float(v) => v.len(),
+            Column::Str(v) => v.len(),
+            Column::Bool(v) => v.len(),
+        }
+    }
+
+    fn get<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyAny>> {
+        Ok(match self {
+            Column::Int(v) => v[i].into_pyobject(py)?.into_any(),
+            Column::Float(v) => v[i].into_pyobject(py)?.into_any(),
+            Column::Str(v) => v[i].as_deref().into_pyobject(py)?.into_any(),
+            Column::Bool(v) => v[i].into_pyobject(py)?.to_owned().into_any(),
+        })
+    }
+
+    fn type_name(&self) -> &'static str {
+        match self {
+            Column::Int(_) => "int",
+            Column::Float(_) => "float",
+            Column::Str(_) => "str",
+            Column::Bool(_) => "bool",
+        }
+    }
+}
+
+/// A table of named columns, all of one length.
+///
+/// `len(t)`, `t.columns`, `t.column(name)`, `t.to_pylist()` (rows as
+/// dicts) and `t.to_pydict()` (columns as lists) need no third-party
+/// package.
+#[pyclass(module = "ccsa", frozen)]
+#[derive(Debug, Clone)]
+pub struct Table {
+    columns: Vec<(String, Column)>,
+}
+
+impl Table {
+    /// A table from columns of equal length.
+    pub fn new(columns: Vec<(String, Column)>) -> Table {
+        debug_assert!(columns.windows(2).all(|w| w[0].1.len() == w[1].1.len()));
+        Table { columns }
+    }
+
+    fn rows(&self) -> usize {
+        self.columns.first().map_or(0, |c| c.1.len())
+    }
+}
+
+#[pymethods]
+impl Table {
+    /// The column names, in order.
+    #[getter]
+    fn columns(&self) -> Vec<String> {
+        self.columns.iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    /// The column types ("int", "float", "str", "bool"), by name.
+    #[getter]
+    fn schema(&self) -> Vec<(String, String)> {
+        self.columns
+            .iter()
+            .map(|(n, c)| (n.clone(), c.type_name().to_string()))
+            .collect()
+    }
+
+    fn __len__(&self) -> usize {
+        self.rows()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Table({} rows: {})", self.rows(), self.columns().join(", "))
+    }
+
+    /// One column as a list (KeyError for an unknown name).
+    fn column<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyList>> {
+        let (_, c) = self
+            .columns
+            .iter()
+            .find(|(n, _)| n == name)
+            .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(name.to_string()))?;
+        let items = (0..c.len())
+            .map(|i| c.get(py, i))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, items)
+    }
+
+    /// The rows as a list of dicts.
+    fn to_pylist<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let rows = (0..self.rows())
+            .map(|i| {
+                let d = PyDict::new(py);
+                for (n, c) in &self.columns {
+                    d.set_item(n, c.get(py, i)?)?;
+                }
+                Ok(d)
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, rows)
+    }
+
+    /// The columns as a dict of lists.
+    fn to_pydict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (n, _) in &self.columns {
+            d.set_item(n, self.column(py, n)?)?;
+        }
+        Ok(d)
+    }
+}
