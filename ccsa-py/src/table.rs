@@ -1,8 +1,15 @@
 //! `ccsa.Table`: a small columnar table (named, typed columns of equal
 //! length) that converts to Python rows or columns.
 
+use arrow_array::ffi_stream::FFI_ArrowArrayStream;
+use arrow_array::{
+    ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, RecordBatchIterator, StringArray,
+};
+use arrow_schema::{DataType, Field, Schema};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyCapsule, PyDict, PyList};
+use std::ffi::CString;
+use std::sync::Arc;
 
 /// One typed column; `None` is a missing value.
 #[derive(Debug, Clone)]
@@ -36,6 +43,20 @@ impl Column {
         })
     }
 
+    fn to_arrow(&self) -> (DataType, ArrayRef) {
+        match self {
+            Column::Int(v) => (DataType::Int64, Arc::new(Int64Array::from(v.clone()))),
+            Column::Float(v) => (DataType::Float64, Arc::new(Float64Array::from(v.clone()))),
+            Column::Str(v) => (
+                DataType::Utf8,
+                Arc::new(StringArray::from(
+                    v.iter().map(|s| s.as_deref()).collect::<Vec<_>>(),
+                )),
+            ),
+            Column::Bool(v) => (DataType::Boolean, Arc::new(BooleanArray::from(v.clone()))),
+        }
+    }
+
     fn type_name(&self) -> &'static str {
         match self {
             Column::Int(_) => "int",
@@ -66,6 +87,20 @@ impl Table {
 
     fn rows(&self) -> usize {
         self.columns.first().map_or(0, |c| c.1.len())
+    }
+
+    /// The table as one Arrow record batch.
+    fn to_record_batch(&self) -> PyResult<RecordBatch> {
+        let (fields, arrays): (Vec<Field>, Vec<ArrayRef>) = self
+            .columns
+            .iter()
+            .map(|(name, c)| {
+                let (t, a) = c.to_arrow();
+                (Field::new(name, t, true), a)
+            })
+            .unzip();
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
     }
 }
 
@@ -119,6 +154,25 @@ impl Table {
             })
             .collect::<PyResult<Vec<_>>>()?;
         PyList::new(py, rows)
+    }
+
+    /// The Arrow PyCapsule interface: a stream of one record batch, so
+    /// `pyarrow.table(t)`, `polars.DataFrame(t)` and pandas (through
+    /// pyarrow) read the table without a row-by-row copy. A requested
+    /// schema is not applied (the table's own is used).
+    #[pyo3(signature = (requested_schema=None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        let _ = requested_schema;
+        let batch = self.to_record_batch()?;
+        let schema = batch.schema();
+        let reader = RecordBatchIterator::new(vec![Ok(batch)], schema);
+        let stream = FFI_ArrowArrayStream::new(Box::new(reader));
+        let name = CString::new("arrow_array_stream").expect("no NUL");
+        PyCapsule::new(py, stream, Some(name))
     }
 
     /// The columns as a dict of lists.
