@@ -944,8 +944,14 @@ impl Ccsa {
             .map_or(BankMix::Pooled, |(_, m)| m))
     }
 
-    /// Uploads questions to the national bank (题库上传, coordination office);
-    /// see [`Ccsa::upload_questions_to`].
+    /// Uploads questions to the national bank (题库上传, coordination office).
+    ///
+    /// Reads a question file — the Excel template (`.xlsx`, `.xls`, `.ods`,
+    /// `.csv`), Moodle GIFT (`.gift`, or `.txt` with `{…}` answer blocks)
+    /// or Aiken (`.txt`, `.aiken`) — checks every question (format, answer,
+    /// duplicates within the file and against the bank) and writes per
+    /// `mode`, in one store call. The report names each refused question's
+    /// line or row, code and reason.
     pub async fn upload_national_questions(
         &self,
         bytes: &[u8],
@@ -963,7 +969,8 @@ impl Ccsa {
         .await
     }
 
-    /// Uploads questions to the admin's own bank (企业自主题库).
+    /// Uploads questions to the admin's own bank (企业自主题库); as
+    /// [`Ccsa::upload_national_questions`], checked against that bank only.
     pub async fn upload_org_questions(
         &self,
         ctx: &AdminContext,
@@ -982,13 +989,10 @@ impl Ccsa {
         .await
     }
 
-    /// Reads a question file — the Excel template (`.xlsx`, `.xls`, `.ods`,
-    /// `.csv`), Moodle GIFT (`.gift`, or `.txt` with `{…}` answer blocks)
-    /// or Aiken (`.txt`, `.aiken`) — checks every question (format, answer,
-    /// duplicates within the file and against the bank) and writes per
-    /// `mode`, in one store call. The report names each refused question's
-    /// line or row, code and reason.
-    pub async fn upload_questions_to(
+    /// The upload into one bank (private: callers name a bank only through
+    /// the national or the admin-scoped method, so no admin reaches another
+    /// org's bank).
+    async fn upload_questions_to(
         &self,
         owner: BankOwner,
         bytes: &[u8],
