@@ -27,6 +27,7 @@ fn _ccsa(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate::check_id_numbers, m)?)?;
     m.add_function(wrap_pyfunction!(validate::check_phones, m)?)?;
     m.add_class::<table::Table>()?;
+    m.add_class::<ranking::Ranks>()?;
     m.add_class::<store::Store>()?;
     Ok(())
 }

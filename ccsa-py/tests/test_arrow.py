@@ -64,3 +64,35 @@ def test_campaign_leaderboard_as_polars():
     assert df["points"].sum() == sum(board.column("points"))
     # Ranks agree with ccsa.rank over the same points.
     assert ccsa.rank(df["points"].to_list()) == df["rank"].to_list()
+
+
+def test_ranks_are_a_sequence():
+    r = ccsa.rank([10, 30, 30, 20])
+    assert r == [4, 1, 1, 3] and r.tolist() == [4, 1, 1, 3]
+    assert len(r) == 4 and r[0] == 4 and r[-1] == 3
+    assert list(r) == [4, 1, 1, 3]
+    with pytest.raises(IndexError):
+        r[4]
+    assert type(r.__arrow_c_array__()[1]).__name__ == "PyCapsule"
+
+
+@pytest.mark.skipif(EXPECT_ARROW != "1", reason="the run with pyarrow, polars and numpy")
+def test_rank_reads_and_writes_arrays_without_lists():
+    import numpy as np
+    import polars as pl
+    import pyarrow as pa
+
+    v = np.array([10.0, 30.0, np.nan, 20.0, 5.0])
+    g = np.array([1, 1, 1, 1, 2], dtype=np.int64)
+    r = ccsa.rank(v, by=g)
+    assert r == [3, 1, 4, 2, 1]
+    a = np.asarray(r)
+    assert a.dtype == np.uint32 and a.tolist() == [3, 1, 4, 2, 1]
+    assert pa.array(r).type == pa.uint32()
+    assert pl.Series(r).to_list() == [3, 1, 4, 2, 1]
+    # Arrow inputs: pyarrow arrays (with a null ranking last) and polars series.
+    assert ccsa.rank(pa.array([1.0, None, 3.0])) == [2, 3, 1]
+    assert ccsa.rank(pl.Series([5, 7, 7], dtype=pl.Int64), method="dense") == [2, 1, 1]
+    assert ccsa.rank(v[::2]) == [1, 3, 2], "strided arrays are converted, not misread"
+    with pytest.raises(TypeError):
+        ccsa.rank(pa.array(["a", "b"]))

@@ -125,43 +125,192 @@ pub fn rank_values(
     method: RankMethod,
     descending: bool,
 ) -> Vec<u32> {
-    let n = values.len();
-    // Map each value to a u64 that sorts ascending in the wanted order; NaN last.
+    let keys = value_keys(values, descending);
+    radix_rank(&keys, groups, method).unwrap_or_else(|| comparison_rank(&keys, groups, method))
+}
+
+/// Each value as a u64 that sorts ascending in the wanted order: -0.0 equals
+/// 0.0; NaN sorts after every number (it gets the largest key in use + 1).
+/// When every number is an integer below 2^53 in magnitude (points,
+/// counts), the keys are the integers themselves, offset: a narrow range
+/// that the radix path sorts in few passes.
+fn value_keys(values: &[f64], descending: bool) -> Vec<u64> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if values
+        .iter()
+        .all(|x| x.is_nan() || (x.fract() == 0.0 && x.abs() < EXACT))
+    {
+        let key = |x: f64| -> u64 {
+            let v = (x as i64).wrapping_add(1 << 53) as u64; // 0 ..= 2^54, order kept
+            if descending { (1 << 54) - v } else { v }
+        };
+        // NaN after everything: 2^54 + 1 is above every key.
+        return values
+            .iter()
+            .map(|&x| if x.is_nan() { (1 << 54) + 1 } else { key(x) })
+            .collect();
+    }
     let key = |x: f64| -> u64 {
-        if x.is_nan() {
-            return u64::MAX;
-        }
         let x = if x == 0.0 { 0.0 } else { x }; // -0.0 == 0.0
         let b = x.to_bits();
         let asc = if b >> 63 == 1 { !b } else { b | (1 << 63) };
-        if descending {
-            (!asc).min(u64::MAX - 1)
-        } else {
-            asc.min(u64::MAX - 1)
-        }
+        if descending { !asc } else { asc }
     };
+    let mut keys: Vec<u64> = values
+        .iter()
+        .map(|&x| if x.is_nan() { u64::MAX } else { key(x) })
+        .collect();
+    if values.iter().any(|x| x.is_nan()) {
+        let top = values
+            .iter()
+            .filter(|x| !x.is_nan())
+            .map(|&x| key(x))
+            .max()
+            .unwrap_or(0);
+        let nan_key = top.saturating_add(1);
+        for (k, x) in keys.iter_mut().zip(values) {
+            if x.is_nan() {
+                *k = nan_key;
+            }
+        }
+    }
+    keys
+}
+
+/// Ranks from (group, key) runs in sorted order: `sorted` holds the
+/// original indices in (group, key, index) order.
+fn assign_runs(
+    sorted: &[u32],
+    same_group: impl Fn(u32, u32) -> bool,
+    same_key: impl Fn(u32, u32) -> bool,
+    method: RankMethod,
+    ranks: &mut [u32],
+) {
+    let (mut pos, mut dense, mut current) = (0u32, 0u32, 0u32);
+    for (i, &idx) in sorted.iter().enumerate() {
+        let prev = (i > 0).then(|| sorted[i - 1]);
+        match prev {
+            Some(p) if same_group(p, idx) => {
+                pos += 1;
+                if !same_key(p, idx) {
+                    dense += 1;
+                    current = pos;
+                }
+            }
+            _ => {
+                pos = 1;
+                dense = 1;
+                current = 1;
+            }
+        }
+        ranks[idx as usize] = match method {
+            RankMethod::Min => current,
+            RankMethod::Dense => dense,
+            RankMethod::Ordinal => pos,
+        };
+    }
+}
+
+/// The fast path: when the group and key ranges fit one u64 together, a
+/// least-significant-digit radix sort (stable, so ties keep input order) of
+/// (composite key, index) pairs, 11 bits per pass. `None` otherwise.
+fn radix_rank(keys: &[u64], groups: Option<&[i64]>, method: RankMethod) -> Option<Vec<u32>> {
+    let n = keys.len();
+    if n == 0 {
+        return Some(Vec::new());
+    }
+    if n > u32::MAX as usize {
+        return None;
+    }
+    let bits = |range: u64| 64 - range.leading_zeros();
+    let (kmin, kmax) = keys
+        .iter()
+        .fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
+    let kbits = bits(kmax - kmin);
+    let (gmin, gbits) = match groups {
+        Some(g) => {
+            let (lo, hi) = g
+                .iter()
+                .fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+            (lo, bits(hi.wrapping_sub(lo) as u64))
+        }
+        None => (0, 0),
+    };
+    if kbits + gbits > 64 {
+        return None;
+    }
+    let composite = |i: usize| -> u64 {
+        let g = groups.map_or(0, |g| g[i].wrapping_sub(gmin) as u64);
+        let k = keys[i] - kmin;
+        if kbits == 64 { k } else { (g << kbits) | k }
+    };
+    let mut a: Vec<(u64, u32)> = (0..n).map(|i| (composite(i), i as u32)).collect();
+    let mut b: Vec<(u64, u32)> = vec![(0, 0); n];
+    // As few passes as digits of at most 16 bits allow, the digits equal.
+    let total = kbits + gbits;
+    let passes = total.div_ceil(16).max(1);
+    let digit = total.div_ceil(passes).max(1);
+    let mask = (1u64 << digit) - 1;
+    let mut shift = 0;
+    while shift < total {
+        let mut counts = vec![0usize; 1 << digit];
+        for &(k, _) in &a {
+            counts[((k >> shift) & mask) as usize] += 1;
+        }
+        let mut sum = 0;
+        for c in counts.iter_mut() {
+            let here = *c;
+            *c = sum;
+            sum += here;
+        }
+        for &(k, i) in &a {
+            let d = ((k >> shift) & mask) as usize;
+            b[counts[d]] = (k, i);
+            counts[d] += 1;
+        }
+        std::mem::swap(&mut a, &mut b);
+        shift += digit;
+    }
+    // Runs of equal group (high bits) and equal key (all bits), in order.
+    let mut ranks = vec![0u32; n];
+    let same_group = |x: u64, y: u64| kbits == 64 || (x >> kbits) == (y >> kbits);
+    let (mut pos, mut dense, mut current) = (0u32, 0u32, 0u32);
+    for j in 0..n {
+        let (k, idx) = a[j];
+        if j > 0 && same_group(a[j - 1].0, k) {
+            pos += 1;
+            if a[j - 1].0 != k {
+                dense += 1;
+                current = pos;
+            }
+        } else {
+            (pos, dense, current) = (1, 1, 1);
+        }
+        ranks[idx as usize] = match method {
+            RankMethod::Min => current,
+            RankMethod::Dense => dense,
+            RankMethod::Ordinal => pos,
+        };
+    }
+    Some(ranks)
+}
+
+/// The general path: a comparison sort of (group, key, index).
+fn comparison_rank(keys: &[u64], groups: Option<&[i64]>, method: RankMethod) -> Vec<u32> {
+    let n = keys.len();
     let mut v: Vec<(i64, u64, u32)> = (0..n)
-        .map(|i| (groups.map_or(0, |g| g[i]), key(values[i]), i as u32))
+        .map(|i| (groups.map_or(0, |g| g[i]), keys[i], i as u32))
         .collect();
     v.sort_unstable();
+    let sorted: Vec<u32> = v.iter().map(|t| t.2).collect();
     let mut ranks = vec![0u32; n];
-    let mut start = 0;
-    while start < n {
-        let g = v[start].0;
-        let mut end = start;
-        while end < n && v[end].0 == g {
-            end += 1;
-        }
-        let order: Vec<u32> = v[start..end].iter().map(|t| t.2).collect();
-        let keys: Vec<u64> = v[start..end].iter().map(|t| t.1).collect();
-        let mut local = vec![0u32; end - start];
-        let idx: Vec<u32> = (0..(end - start) as u32).collect();
-        assign(&idx, |i| keys[i as usize], method, &mut local);
-        for (j, &orig) in order.iter().enumerate() {
-            ranks[orig as usize] = local[j];
-        }
-        start = end;
-    }
+    assign_runs(
+        &sorted,
+        |x, y| groups.is_none_or(|g| g[x as usize] == g[y as usize]),
+        |x, y| keys[x as usize] == keys[y as usize],
+        method,
+        &mut ranks,
+    );
     ranks
 }
 
@@ -241,6 +390,28 @@ mod tests {
             for i in 0..vals.len() {
                 let better = (0..vals.len()).filter(|&j| vals[j] < vals[i]).count() as u32;
                 prop_assert_eq!(asc[i], better + 1);
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn radix_and_comparison_paths_agree(
+            vals in prop::collection::vec(prop_oneof![(-1e6f64..1e6), Just(f64::NAN), Just(-0.0), (0i64..5).prop_map(|x| x as f64)], 0..300),
+            groups in prop::collection::vec(prop_oneof![0i64..6, Just(i64::MIN), Just(i64::MAX)], 300),
+            wide in any::<bool>(),
+        ) {
+            let g: Vec<i64> = groups[..vals.len()].iter().map(|&x| if wide { x } else { x.clamp(0, 5) }).collect();
+            for descending in [true, false] {
+                let keys = value_keys(&vals, descending);
+                for method in [RankMethod::Min, RankMethod::Dense, RankMethod::Ordinal] {
+                    let slow = comparison_rank(&keys, Some(&g), method);
+                    prop_assert_eq!(rank_values(&vals, Some(&g), method, descending), slow.clone());
+                    if let Some(fast) = radix_rank(&keys, Some(&g), method) {
+                        prop_assert_eq!(fast, slow);
+                    }
+                    prop_assert_eq!(radix_rank(&keys, None, method), Some(comparison_rank(&keys, None, method)));
+                }
             }
         }
     }

@@ -1,6 +1,6 @@
 """Type stubs of the native module ``ccsa._ccsa`` (checked by mypy.stubtest)."""
 
-from typing import Any, Literal, Optional, Sequence, final
+from typing import Any, Optional, Sequence, final
 
 __all__ = [
     "BindingError",
@@ -10,6 +10,7 @@ __all__ = [
     "ExamError",
     "MemberImportError",
     "QuizError",
+    "Ranks",
     "RegistrationError",
     "Store",
     "StoreError",
@@ -70,12 +71,22 @@ class Store:
         raw: bool = False,
     ) -> Table: ...
 
+@final
+class Ranks:
+    def __len__(self) -> int: ...
+    def __getitem__(self, key: int, /) -> int: ...
+    def tolist(self) -> list[int]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    @property
+    def __array_interface__(self) -> dict[str, Any]: ...
+    def __arrow_c_array__(self, requested_schema: Optional[object] = None) -> tuple[object, object]: ...
+
 def rank(
     values: Any,
     by: Optional[Any] = None,
-    method: Literal["min", "dense", "ordinal"] | str = "min",
+    method: str = "min",
     descending: bool = True,
-) -> list[int]: ...
+) -> Ranks: ...
 def parse_id_number(value: str, today: Optional[str] = None) -> str: ...
 def parse_phone(value: str) -> str: ...
 def normalize_name(value: str) -> str: ...
