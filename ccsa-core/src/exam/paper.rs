@@ -95,7 +95,9 @@ pub fn make_paper(
         let j = rng.below(i + 1);
         picked.swap(i, j);
     }
-    let by_id = |id: QuestionId| bank.iter().find(|q| q.id == id).expect("picked from bank");
+    let index: std::collections::HashMap<QuestionId, &Question> =
+        bank.iter().map(|q| (q.id, *q)).collect();
+    let by_id = |id: QuestionId| index[&id];
     Ok(picked
         .into_iter()
         .map(|id| {

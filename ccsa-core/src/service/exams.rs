@@ -60,7 +60,7 @@ pub struct ExamResult {
 
 impl Ccsa {
     /// The questions an org's exam draws from: the national bank and the
-    /// org's own, by id.
+    /// org's own, sorted by id (looked up by binary search).
     async fn exam_bank(&self, org: OrgId) -> Result<Vec<Question>> {
         let (_, bank) = self.bank().await?;
         let mut v: Vec<Question> = bank
@@ -346,10 +346,11 @@ impl Ccsa {
 }
 
 fn mark_attempt(exam: &Exam, a: &Attempt, bank: &[Question]) -> crate::exam::Marked {
+    // `bank` is sorted by id (see `exam_bank`).
     let key = |id: QuestionId| {
-        bank.iter()
-            .find(|q| q.id == id)
-            .map(|q| (q.body.kind, q.body.answer))
+        bank.binary_search_by_key(&id, |q| q.id)
+            .ok()
+            .map(|i| (bank[i].body.kind, bank[i].body.answer))
     };
     mark(
         &a.attempt.paper,
@@ -366,7 +367,7 @@ fn sheet(a: &Attempt, bank: &[Question]) -> ExamSheet {
         .paper
         .iter()
         .filter_map(|item| {
-            let q = bank.iter().find(|q| q.id == item.question)?;
+            let q = &bank[bank.binary_search_by_key(&item.question, |q| q.id).ok()?];
             Some(SheetQuestion {
                 question: q.id,
                 kind: q.body.kind,
