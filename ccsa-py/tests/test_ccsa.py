@@ -170,10 +170,13 @@ def test_postgres_store():
     url = os.environ.get("CCSA_TEST_PG_URL")
     if not url:
         pytest.fail("CCSA_TEST_PG_URL is not set: run scripts/test (it starts a throwaway PostgreSQL)")
-    s = ccsa.Store.open(url)
+    s = ccsa.Store.open(url)  # the throwaway cluster's own database: migrated, empty
     assert s.backend == "postgres"
     assert s.orgs().columns == ["id", "county", "kind", "name", "listed_on", "retired_on"]
-    assert s.leaderboard().to_pylist() == [] or s.leaderboard().columns[0] == "rank"
+    assert len(s.orgs()) == 0
+    board = s.leaderboard()
+    assert board.columns == ["rank", "member", "name", "org", "department", "county", "points"]
+    assert board.to_pylist() == []
 
 
 def test_help_is_useful():

@@ -161,16 +161,7 @@ impl ImportRow {
 
     /// The row as the add form's fields.
     pub fn to_form(&self) -> MemberForm {
-        MemberForm {
-            name: self.name.as_text(),
-            department: self.department.as_text(),
-            position: self.position.as_text(),
-            gender: self.gender.as_text(),
-            id_number: self.id_number.as_text(),
-            phone: self.phone.as_text(),
-            email: self.email.as_text(),
-            education: self.education.as_text(),
-        }
+        self.clone().into_form()
     }
 }
 

@@ -113,6 +113,13 @@ impl NewExam {
         Ok(())
     }
 
+    /// Whether a member of department `dept` (None: 无部门人员) may sit
+    /// the exam: every member when no department is listed, else members
+    /// of a listed department.
+    pub fn admits(&self, dept: Option<DeptId>) -> bool {
+        self.departments.is_empty() || dept.is_some_and(|d| self.departments.contains(&d))
+    }
+
     /// Questions per paper.
     pub fn paper_len(&self) -> usize {
         self.blueprint.iter().map(|r| usize::from(r.count)).sum()

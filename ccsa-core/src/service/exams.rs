@@ -113,10 +113,7 @@ impl Ccsa {
             .exams(b.org)
             .await?
             .into_iter()
-            .filter(|e| {
-                e.exam.departments.is_empty()
-                    || dept.is_some_and(|d| e.exam.departments.contains(&d))
-            })
+            .filter(|e| e.exam.admits(dept))
             .collect())
     }
 
@@ -150,7 +147,7 @@ impl Ccsa {
                 .member(b.org, b.member)
                 .await?
                 .and_then(|m| m.details.department);
-            if !dept.is_some_and(|d| exam.exam.departments.contains(&d)) {
+            if !exam.exam.admits(dept) {
                 return Err(ErrorCode::ExamNotAllowed.into());
             }
         }

@@ -477,9 +477,20 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<Vec<Cell>>> {
 }
 
 /// The template sheet first, then the others in order.
-fn sheet_order(mut names: Vec<String>) -> Vec<String> {
-    names.sort_by_key(|n| n.trim() != TEMPLATE_SHEET);
+fn sheet_order(mut names: Vec<String>, first: &str) -> Vec<String> {
+    names.sort_by_key(|n| n.trim() != first);
     names
+}
+
+/// A sheet's rows with their 0-based sheet row numbers, cells placed at
+/// their sheet columns.
+fn range_rows(range: &calamine::Range<Data>) -> impl Iterator<Item = (u32, Vec<Cell>)> + '_ {
+    let (first_row, first_col) = range.start().unwrap_or((0, 0));
+    range.rows().enumerate().map(move |(k, r)| {
+        let mut v = vec![Cell::Empty; first_col as usize];
+        v.extend(r.iter().map(cell_of));
+        (first_row + k as u32, v)
+    })
 }
 
 /// Streams an `.xlsx` sheet by sheet, cell by cell (no whole-sheet table in
@@ -488,7 +499,7 @@ fn stream_xlsx(bytes: &[u8], asm: &mut Assembler<'_>) -> Option<Result<()>> {
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).ok()?;
     let unreadable = |_| Error::new(ErrorCode::FileUnreadable);
     Some((|| {
-        for name in sheet_order(book.sheet_names()) {
+        for name in sheet_order(book.sheet_names(), TEMPLATE_SHEET) {
             asm.next_sheet();
             let mut cells = book.worksheet_cells_reader(&name).map_err(unreadable)?;
             let mut current: Option<(u32, Vec<Cell>)> = None;
@@ -527,17 +538,14 @@ fn stream_xlsx(bytes: &[u8], asm: &mut Assembler<'_>) -> Option<Result<()>> {
 fn read_tables(bytes: &[u8], asm: &mut Assembler<'_>) -> Result<()> {
     let unreadable = |_| Error::new(ErrorCode::FileUnreadable);
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
-    for name in sheet_order(book.sheet_names()) {
+    for name in sheet_order(book.sheet_names(), TEMPLATE_SHEET) {
         asm.next_sheet();
         let range = book.worksheet_range(&name).map_err(unreadable)?;
-        let (first_row, first_col) = range.start().unwrap_or((0, 0));
-        for (k, r) in range.rows().enumerate() {
+        for (row, cells) in range_rows(&range) {
             if !asm.wants_more() {
                 break;
             }
-            let mut v = vec![Cell::Empty; first_col as usize];
-            v.extend(r.iter().map(cell_of));
-            asm.row(first_row + k as u32, v);
+            asm.row(row, cells);
         }
         if asm.found() {
             break;

@@ -2,7 +2,7 @@
 //! question files (xlsx, xls, ods, UTF-8 CSV), and export a bank back into
 //! it.
 
-use super::{cell_of, header_format, parse_csv, title_key, xlsx_err};
+use super::{header_format, parse_csv, range_rows, sheet_order, title_key, xlsx_err};
 use crate::directory::Cell;
 use crate::quiz::{NewQuestion, QuestionKind, QuestionRow};
 use crate::{Error, ErrorCode, Result};
@@ -104,21 +104,12 @@ fn sheets(bytes: &[u8], file_name: &str) -> Result<Sheets> {
     }
     let unreadable = |_| Error::new(ErrorCode::FileUnreadable);
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
-    let mut names = book.sheet_names();
-    names.sort_by_key(|n| n.trim() != QUESTION_SHEET);
     let mut out = Vec::new();
-    for name in names {
+    for name in sheet_order(book.sheet_names(), QUESTION_SHEET) {
         let range = book.worksheet_range(&name).map_err(unreadable)?;
-        let (first_row, first_col) = range.start().unwrap_or((0, 0));
-        let rows = range
-            .rows()
-            .map(|r| {
-                let mut v = vec![Cell::Empty; first_col as usize];
-                v.extend(r.iter().map(cell_of));
-                v
-            })
-            .collect();
-        out.push((name, first_row + 1, rows));
+        let first_row = range.start().map_or(1, |(r, _)| r + 1);
+        let rows = range_rows(&range).map(|(_, cells)| cells).collect();
+        out.push((name, first_row, rows));
     }
     Ok(out)
 }
