@@ -65,6 +65,7 @@ pub const CASES: &[&str] = &[
     "question_uploads_follow_their_mode",
     "bank_mixes_shape_the_draw",
     "exams_time_mark_and_analyse",
+    "exports_page_through_the_ledger_and_log",
 ];
 
 fn day(s: &str) -> NaiveDate {
@@ -884,6 +885,120 @@ fn submission(
         ledger,
         reviews,
     }
+}
+
+/// Analyst exports: the ledger and the answer log read page by page give
+/// every row in range exactly once, in order, whatever the page size.
+pub async fn exports_page_through_the_ledger_and_log(store: Arc<dyn Store>) {
+    use crate::store::{ExportRange, LedgerRow, SubmissionRow};
+    let orgs = bureaus(&store).await;
+    let (a, b) = (orgs[0].id, orgs[7].id);
+    let qs = store
+        .insert_questions(
+            (0..5)
+                .map(|i| tf_question(i, BankOwner::National))
+                .collect(),
+        )
+        .await
+        .unwrap();
+    let mut subs = Vec::new();
+    for i in 0..5u64 {
+        let org = if i < 3 { a } else { b };
+        let m = store
+            .insert_member(org, new_member(i, None), at("2020-03-02", 9))
+            .await
+            .unwrap();
+        for d in 10..15u32 {
+            let correct = (i as u32 + d) % 6; // 0..=5: some days score nothing
+            let points = i64::from(correct) * 10 + if correct == 5 { 5 } else { 0 };
+            let when = at(&format!("2020-03-{d}"), 9 + i as u32);
+            subs.push(submission(
+                m.id,
+                org,
+                &format!("2020-03-{d}"),
+                correct,
+                points,
+                when,
+                &qs,
+            ));
+        }
+    }
+    // Recorded in two batches and one by one, as a campaign would.
+    let (first, rest) = subs.split_at(12);
+    store.record_submissions(first.to_vec()).await.unwrap();
+    for s in rest {
+        store.record_submission(s.clone()).await.unwrap();
+    }
+    let ledger_all = |range: ExportRange, page: usize| {
+        let store = store.clone();
+        async move {
+            let (mut out, mut after) = (Vec::<LedgerRow>::new(), 0);
+            loop {
+                let rows = store.ledger_page(&range, after, page).await.unwrap();
+                assert!(rows.len() <= page);
+                let Some(last) = rows.last() else { break };
+                after = last.id;
+                out.extend(rows);
+            }
+            out
+        }
+    };
+    let log_all = |range: ExportRange, page: usize| {
+        let store = store.clone();
+        async move {
+            let (mut out, mut after) = (Vec::<SubmissionRow>::new(), None);
+            loop {
+                let rows = store.submissions_page(&range, after, page).await.unwrap();
+                assert!(rows.len() <= page);
+                let Some(last) = rows.last() else { break };
+                after = Some(last.key());
+                out.extend(rows);
+            }
+            out
+        }
+    };
+    let ranges = [
+        ExportRange::everything(),
+        ExportRange::days(day("2020-03-11"), day("2020-03-12")),
+        ExportRange::days(day("2020-03-11"), day("2020-03-12")).for_org(b),
+        ExportRange::everything().for_org(a),
+        ExportRange::days(day("2020-04-01"), day("2020-04-30")),
+    ];
+    let sort_key = |e: &LedgerEntry| (e.member, e.day, e.kind.as_str(), e.points);
+    for range in ranges {
+        // The ledger: the non-zero entries in range, ids increasing.
+        let mut want: Vec<LedgerEntry> = subs
+            .iter()
+            .flat_map(|s| s.ledger.iter().cloned())
+            .filter(|e| e.points != 0 && range.contains(e.org, e.day))
+            .collect();
+        want.sort_by_key(sort_key);
+        for page in [1, 3, 1000] {
+            let got = ledger_all(range, page).await;
+            assert!(got.windows(2).all(|w| w[0].id < w[1].id), "{range:?}");
+            let mut entries: Vec<LedgerEntry> = got.into_iter().map(|r| r.entry).collect();
+            entries.sort_by_key(sort_key);
+            assert_eq!(entries, want, "ledger {range:?} in pages of {page}");
+        }
+        // The answer log: one row per scored submission in range, in
+        // (member, day) order, answers included.
+        let mut want: Vec<(OrgId, crate::scoring::QuizResult)> = subs
+            .iter()
+            .filter(|s| range.contains(s.org, s.day))
+            .map(|s| (s.org, s.result()))
+            .collect();
+        want.sort_by_key(|(_, r)| (r.member, r.day));
+        for page in [1, 4, 1000] {
+            let got: Vec<_> = log_all(range, page)
+                .await
+                .into_iter()
+                .map(|r| (r.org, r.result))
+                .collect();
+            assert_eq!(got, want, "answer log {range:?} in pages of {page}");
+        }
+    }
+    assert!(!ledger_all(ExportRange::everything(), 7).await.is_empty());
+    sound(&store).await;
 }
 
 /// 1,000 concurrent duplicate submissions of one member's day: exactly one
@@ -3168,7 +3283,8 @@ macro_rules! store_conformance {
             content_is_scoped_and_dated,
             question_uploads_follow_their_mode,
             bank_mixes_shape_the_draw,
-            exams_time_mark_and_analyse
+            exams_time_mark_and_analyse,
+            exports_page_through_the_ledger_and_log
         );
     };
     (@cases $make:expr, $run:expr; $($case:ident),* $(,)?) => {

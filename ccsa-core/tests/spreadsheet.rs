@@ -514,3 +514,32 @@ fn merged_header_cells_still_name_their_columns() {
     assert_eq!(rows[0].to_form().id_number, f.id_number);
     assert_eq!(rows[0].to_form().phone, f.phone);
 }
+
+#[test]
+fn dry_runs_without_a_session_check_and_write_nothing() {
+    let clock = Arc::new(ManualClock::at_rfc3339("2020-03-24T02:00:00Z"));
+    let store = Arc::new(MemoryStore::new());
+    let ccsa = Ccsa::new(store.clone(), clock, Campaign::notice_2020(1)).unwrap();
+    let ctx = admin(&ccsa);
+    let mut rows = sample_rows(3, "生产部");
+    rows[2][6] = "1380013800".into(); // ten digits
+    let file = member_file(&rows, false, false, false);
+    // The future is Send: servers can spawn it on a multi-threaded runtime.
+    fn send<T: Send>(t: T) -> T {
+        t
+    }
+    let report = block(send(ccsa.check_import_file(ctx.org(), &file, "名单.xlsx"))).unwrap();
+    assert!(!report.written);
+    assert_eq!(report.mode, ImportMode::DryRun);
+    assert_eq!(report.count(RowOutcome::Created), 2);
+    let e = report.errors().next().unwrap();
+    assert_eq!((e.row, e.column.as_str()), (4, "用户手机号"));
+    assert!(block(store.members(ctx.org())).unwrap().is_empty());
+    // Unknown and retired orgs are refused by code.
+    let err = block(ccsa.check_import_file(ccsa_core::registry::OrgId(9_999), &file, "名单.xlsx"));
+    assert_eq!(err.unwrap_err().code(), ErrorCode::OrgNotFound);
+    let day = chrono::NaiveDate::from_ymd_opt(2020, 3, 24).unwrap();
+    block(ccsa.retire_org(ctx.org(), day)).unwrap();
+    let err = block(ccsa.check_import_file(ctx.org(), &file, "名单.xlsx"));
+    assert_eq!(err.unwrap_err().code(), ErrorCode::OrgRetired);
+}

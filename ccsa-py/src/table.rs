@@ -3,9 +3,11 @@
 
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::{
-    ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, RecordBatchIterator, StringArray,
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch,
+    RecordBatchIterator, StringArray, TimestampMicrosecondArray,
 };
-use arrow_schema::{DataType, Field, Schema};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use chrono::{DateTime, NaiveDate, Utc};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict, PyList};
 use std::ffi::CString;
@@ -22,6 +24,38 @@ pub enum Column {
     Str(Vec<Option<String>>),
     /// Booleans.
     Bool(Vec<Option<bool>>),
+    /// Calendar days (Arrow `date32`, Python `datetime.date`).
+    Date(Vec<Option<NaiveDate>>),
+    /// Instants (Arrow `timestamp[us, UTC]`, Python `datetime.datetime` in UTC).
+    Time(Vec<Option<DateTime<Utc>>>),
+}
+
+/// Columns built from rows, one extractor each.
+impl Column {
+    /// Integers of each row.
+    pub fn ints<T>(rows: &[T], f: impl Fn(&T) -> Option<i64>) -> Column {
+        Column::Int(rows.iter().map(f).collect())
+    }
+    /// Floats of each row.
+    pub fn floats<T>(rows: &[T], f: impl Fn(&T) -> Option<f64>) -> Column {
+        Column::Float(rows.iter().map(f).collect())
+    }
+    /// Text of each row.
+    pub fn strs<T>(rows: &[T], f: impl Fn(&T) -> Option<String>) -> Column {
+        Column::Str(rows.iter().map(f).collect())
+    }
+    /// Booleans of each row.
+    pub fn bools<T>(rows: &[T], f: impl Fn(&T) -> Option<bool>) -> Column {
+        Column::Bool(rows.iter().map(f).collect())
+    }
+    /// Days of each row.
+    pub fn dates<T>(rows: &[T], f: impl Fn(&T) -> Option<NaiveDate>) -> Column {
+        Column::Date(rows.iter().map(f).collect())
+    }
+    /// Instants of each row.
+    pub fn times<T>(rows: &[T], f: impl Fn(&T) -> Option<DateTime<Utc>>) -> Column {
+        Column::Time(rows.iter().map(f).collect())
+    }
 }
 
 impl Column {
@@ -31,6 +65,8 @@ impl Column {
             Column::Float(v) => v.len(),
             Column::Str(v) => v.len(),
             Column::Bool(v) => v.len(),
+            Column::Date(v) => v.len(),
+            Column::Time(v) => v.len(),
         }
     }
 
@@ -40,6 +76,8 @@ impl Column {
             Column::Float(v) => v[i].into_pyobject(py)?.into_any(),
             Column::Str(v) => v[i].as_deref().into_pyobject(py)?.into_any(),
             Column::Bool(v) => v[i].into_pyobject(py)?.to_owned().into_any(),
+            Column::Date(v) => v[i].into_pyobject(py)?.into_any(),
+            Column::Time(v) => v[i].into_pyobject(py)?.into_any(),
         })
     }
 
@@ -54,6 +92,25 @@ impl Column {
                 )),
             ),
             Column::Bool(v) => (DataType::Boolean, Arc::new(BooleanArray::from(v.clone()))),
+            Column::Date(v) => {
+                let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
+                let days = v
+                    .iter()
+                    .map(|d| d.map(|d| (d - epoch).num_days() as i32))
+                    .collect::<Vec<_>>();
+                (DataType::Date32, Arc::new(Date32Array::from(days)))
+            }
+            Column::Time(v) => {
+                let us = v
+                    .iter()
+                    .map(|t| t.map(|t| t.timestamp_micros()))
+                    .collect::<Vec<_>>();
+                let a = TimestampMicrosecondArray::from(us).with_timezone("UTC");
+                (
+                    DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+                    Arc::new(a),
+                )
+            }
         }
     }
 
@@ -63,6 +120,8 @@ impl Column {
             Column::Float(_) => "float",
             Column::Str(_) => "str",
             Column::Bool(_) => "bool",
+            Column::Date(_) => "date",
+            Column::Time(_) => "datetime",
         }
     }
 }
@@ -83,6 +142,11 @@ impl Table {
     pub fn new(columns: Vec<(String, Column)>) -> Table {
         debug_assert!(columns.windows(2).all(|w| w[0].1.len() == w[1].1.len()));
         Table { columns }
+    }
+
+    /// The columns, for building a wider table.
+    pub fn into_columns(self) -> Vec<(String, Column)> {
+        self.columns
     }
 
     fn rows(&self) -> usize {
@@ -112,7 +176,8 @@ impl Table {
         self.columns.iter().map(|(n, _)| n.clone()).collect()
     }
 
-    /// The column types ("int", "float", "str", "bool"), by name.
+    /// The column types ("int", "float", "str", "bool", "date",
+    /// "datetime"), by name.
     #[getter]
     fn schema(&self) -> Vec<(String, String)> {
         self.columns

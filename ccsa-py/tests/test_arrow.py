@@ -96,3 +96,30 @@ def test_rank_reads_and_writes_arrays_without_lists():
     assert ccsa.rank(v[::2]) == [1, 3, 2], "strided arrays are converted, not misread"
     with pytest.raises(TypeError):
         ccsa.rank(pa.array(["a", "b"]))
+
+
+@pytest.mark.skipif(EXPECT_ARROW != "1", reason="the run with pyarrow and polars")
+def test_dates_and_instants_keep_their_types():
+    import datetime
+
+    import polars as pl
+    import pyarrow as pa
+
+    path = os.environ.get("CCSA_CAMPAIGN_DB")
+    if not path:
+        pytest.fail("CCSA_CAMPAIGN_DB is not set: run scripts/test")
+    s = ccsa.Store.open(f"sqlite://{path}")
+    ledger = s.ledger(since="2020-06-01", until="2020-06-07")
+    at = pa.table(ledger)
+    assert at.schema.field("day").type == pa.date32()
+    assert at.schema.field("at").type == pa.timestamp("us", tz="UTC")
+    assert at.to_pylist() == ledger.to_pylist()
+    df = pl.DataFrame(s.submissions(since="2020-06-01", until="2020-06-07"))
+    assert df.schema["day"] == pl.Date
+    assert df.schema["submitted_at"] == pl.Datetime("us", "UTC")
+    assert df["day"].min() >= datetime.date(2020, 6, 1)
+    # A week's points per org, the way an analyst would compute them.
+    per_org = df.group_by("org").agg(pl.col("points").sum()).sort("org")
+    assert per_org["points"].sum() == sum(ledger.column("points"))
+    report = pl.DataFrame(s.monthly_report(2020, 6))
+    assert report.height == 53 and report.schema["participation_rate"] == pl.Float64

@@ -5,6 +5,7 @@ campaign database written by the main job; CCSA_TEST_PG_URL a throwaway
 PostgreSQL server (both set by scripts/test).
 """
 
+import datetime
 import math
 import os
 
@@ -108,6 +109,7 @@ def test_memory_store_is_empty():
     assert s.backend == "sqlite"
     assert len(s.orgs()) == 0
     assert len(s.leaderboard()) == 0
+    assert s.ledger().to_pylist() == [] and len(s.submissions()) == 0
 
 
 def test_unknown_store_raises_store_error():
@@ -166,19 +168,168 @@ def test_store_calls_release_the_gil():
     assert len(out) == 4 and len(set(out)) == 1
 
 
-def test_postgres_store():
+def test_postgres_store_opens_and_lists():
     url = os.environ.get("CCSA_TEST_PG_URL")
     if not url:
         pytest.fail("CCSA_TEST_PG_URL is not set: run scripts/test (it starts a throwaway PostgreSQL)")
-    s = ccsa.Store.open(url)  # the throwaway cluster's own database: migrated, empty
+    s = ccsa.Store.open(url)
     assert s.backend == "postgres"
     assert s.orgs().columns == ["id", "county", "kind", "name", "listed_on", "retired_on"]
-    assert len(s.orgs()) == 0
     board = s.leaderboard()
-    assert board.columns == ["rank", "member", "name", "org", "department", "county", "points"]
-    assert board.to_pylist() == []
+    assert board.columns == ["rank", "member", "name", "org", "department", "county", "points", "reached_at"]
+
+
+# ---- the same analyst tables on SQLite and PostgreSQL ---------------------------
+#
+# scripts/test writes a campaign into both: the main job's SQLite file
+# (CCSA_CAMPAIGN_DB) and the throwaway PostgreSQL server (CCSA_TEST_PG_URL).
+
+
+@pytest.fixture(params=["sqlite", "postgres"], scope="module")
+def store(request):
+    if request.param == "sqlite":
+        return _campaign()
+    url = os.environ.get("CCSA_TEST_PG_URL")
+    if not url:
+        pytest.fail("CCSA_TEST_PG_URL is not set: run scripts/test (it starts a throwaway PostgreSQL)")
+    s = ccsa.Store.open(url)
+    if len(s.orgs()) == 0:
+        pytest.fail("the PostgreSQL store is empty: scripts/test runs the campaign into it first")
+    return s
+
+
+def _sum_by(keys, values):
+    out = {}
+    for k, v in zip(keys, values):
+        out[k] = out.get(k, 0) + v
+    return out
+
+
+def test_ledger_sums_to_the_leaderboard(store):
+    ledger = store.ledger()
+    assert ledger.columns == ["id", "member", "org", "day", "kind", "points", "at"]
+    assert ledger.schema[3] == ("day", "date") and ledger.schema[6] == ("at", "datetime")
+    ids = ledger.column("id")
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert set(ledger.column("kind")) <= {"daily_quiz", "full_marks_bonus", "adjustment"}
+    assert isinstance(ledger.column("day")[0], datetime.date)
+    assert ledger.column("at")[0].tzinfo is not None
+    board = dict(zip(store.leaderboard().column("member"), store.leaderboard().column("points")))
+    totals = _sum_by(ledger.column("member"), ledger.column("points"))
+    assert all(board[m] == p for m, p in totals.items()), "every total is its ledger sum"
+    assert all(totals.get(m, 0) == p for m, p in board.items())
+
+
+def test_submissions_match_the_ledger_day_by_day(store):
+    subs = store.submissions()
+    assert subs.columns == ["member", "org", "day", "submitted_at", "questions", "correct", "points"]
+    keys = list(zip(subs.column("member"), subs.column("day")))
+    assert keys == sorted(keys) and len(set(keys)) == len(keys), "one row per member and day, in order"
+    assert all(0 <= c <= q for c, q in zip(subs.column("correct"), subs.column("questions")))
+    ledger = store.ledger()
+    by_day = _sum_by(zip(ledger.column("member"), ledger.column("day")), ledger.column("points"))
+    assert {k: p for k, p in zip(keys, subs.column("points")) if p} == by_day
+
+
+def test_filters_narrow_by_org_and_day(store):
+    june = store.submissions(since=datetime.date(2020, 6, 1), until="2020-06-30")
+    assert len(june) > 0
+    assert all(datetime.date(2020, 6, 1) <= d <= datetime.date(2020, 6, 30) for d in june.column("day"))
+    org = june.column("org")[0]
+    mine = store.ledger(org=org, since="2020-06-01", until="2020-06-30")
+    assert set(mine.column("org")) == {org}
+    assert sum(mine.column("points")) == sum(p for o, p in zip(june.column("org"), june.column("points")) if o == org)
+    assert len(store.ledger(since="2021-01-01")) == 0
+    with pytest.raises(ValueError, match="since"):
+        store.ledger(since="June")
+
+
+def test_monthly_report_counts_the_submissions(store):
+    report = store.monthly_report(2020, 6)
+    assert report.columns == [
+        "rank", "county", "name", "group", "registered", "participants",
+        "participation_rate", "points", "average_score",
+    ]
+    assert len(report) == 53
+    assert sorted(report.column("rank"))[0] == 1
+    june = store.submissions(since="2020-06-01", until="2020-06-30")
+    assert sum(report.column("participants")) == len(set(june.column("member")))
+    assert sum(report.column("points")) == sum(june.column("points"))
+    for rate, part, reg in zip(report.column("participation_rate"), report.column("participants"), report.column("registered")):
+        assert rate == pytest.approx(part / reg if reg else 0.0)
+    orgs = store.monthly_report(2020, 6, level="org")
+    assert orgs.columns[:4] == ["county_rank", "rank", "org", "name"]
+    assert set(orgs.column("kind")) == {"bureau", "enterprise"}
+    assert sum(orgs.column("participants")) == sum(report.column("participants"))
+    with pytest.raises(ValueError, match="level"):
+        store.monthly_report(2020, 6, level="province")
+    with pytest.raises(ccsa.QuizError) as e:
+        store.monthly_report(2020, 13)
+    assert e.value.code == "OUTSIDE_CAMPAIGN"
+
+
+def test_awards_are_three_tables(store):
+    awards = store.awards(top_n=5)
+    assert set(awards) == {"individuals", "bureaus", "enterprises"}
+    people = awards["individuals"]
+    assert len(people) >= 5 and max(people.column("rank")) <= 5
+    assert all("*" in n for n in people.column("name"))
+    assert set(awards["bureaus"].column("kind")) == {"bureau"}
+    assert set(awards["enterprises"].column("kind")) == {"enterprise"}
+    assert awards["bureaus"].column("rank")[0] == 1
+
+
+def _demo_enterprise(store):
+    orgs = store.orgs().to_pylist()
+    return min(o["id"] for o in orgs if o["kind"] == "enterprise")
+
+
+def test_exam_results(store):
+    exams = store.exams(_demo_enterprise(store))
+    assert len(exams) == 1
+    assert exams.column("questions") == [20]
+    results = store.exam_results(exams.column("id")[0])
+    assert results.columns == ["member", "attempts", "best_percent", "passed"]
+    assert len(results) > 10
+    assert all(0 <= p <= 100 for p in results.column("best_percent"))
+    assert all(a in (1, 2) for a in results.column("attempts"))
+    for p, ok in zip(results.column("best_percent"), results.column("passed")):
+        assert ok == (p >= 60)
+    with pytest.raises(ccsa.ExamError) as e:
+        store.exam_results(999_999)
+    assert e.value.code == "EXAM_NOT_FOUND"
+
+
+def test_import_dry_run_reports_every_row(store):
+    org = _demo_enterprise(store)
+    before = len(store.members(org))
+    header = "序号,用户姓名,部门名称,职位,用户性别,用户身份证号,用户手机号,用户邮箱,学历\r\n"
+    rows = [
+        "1,赵新,生产部,操作工,男,110105199003071239,13800138000,,本科",
+        "2,钱多,生产部,操作工,女,110105198511204567,13800138001,,本科",
+        "3,孙立,不存在的部门,班长,男,,1380013800,,大专",
+    ]
+    data = (header + "\r\n".join(rows) + "\r\n").encode("utf-8")
+    report = store.check_import(org, data, "名单.csv")
+    assert report.columns == ["row", "outcome", "column", "code", "message", "other_row"]
+    lines = report.to_pylist()
+    assert lines[0]["row"] == 2 and lines[0]["outcome"] == "created" and lines[0]["code"] is None
+    codes = {(l["row"], l["code"]) for l in lines}
+    assert (3, "ID_NUMBER_CHECKSUM") in codes
+    assert {(4, "DEPARTMENT_NOT_FOUND"), (4, "PHONE_INVALID")} <= codes
+    assert all(l["outcome"] == "failed" for l in lines if l["row"] in (3, 4))
+    assert all(l["message"] for l in lines if l["code"])
+    assert len(store.members(org)) == before, "a dry run writes nothing"
+    with pytest.raises(ccsa.MemberImportError) as e:
+        store.check_import(org, b"not a spreadsheet", "x.xlsx")
+    assert e.value.code == "FILE_UNREADABLE"
+    with pytest.raises(ccsa.RegistrationError) as e:
+        store.check_import(999_999, data, "名单.csv")
+    assert e.value.code == "ORG_NOT_FOUND"
 
 
 def test_help_is_useful():
     assert "leaderboard" in (ccsa.Store.leaderboard.__doc__ or "")
+    for name in ("ledger", "submissions", "monthly_report", "awards", "exams", "exam_results", "check_import"):
+        assert len(getattr(ccsa.Store, name).__doc__ or "") > 80, name
     assert "competition" in (ccsa.rank.__doc__ or "")

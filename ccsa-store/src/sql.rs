@@ -231,7 +231,7 @@ macro_rules! sql_store {
         use ccsa_core::ranking::{LeaderboardEntry, OrgActivity, Period, Scope, Standing};
         use ccsa_core::registry::{CountyId, NewOrg, Org, OrgContacts, OrgId};
         use ccsa_core::scoring::{DailySubmission, LedgerEntry, LedgerKind, QuizResult, SubmissionOutcome};
-        use ccsa_core::store::{ImportTx, InvariantReport, QuizHistory, Store};
+        use ccsa_core::store::{ExportRange, ImportTx, InvariantReport, LedgerRow, QuizHistory, Store, SubmissionRow};
         use ccsa_core::{ErrorCode, Result};
         use chrono::{DateTime, Datelike, NaiveDate, Utc};
         use sqlx::Row;
@@ -579,6 +579,26 @@ macro_rules! sql_store {
                 QuestionKind::Multiple => "multiple",
                 QuestionKind::TrueFalse => "true_false",
             }
+        }
+
+        /// Days outside 0001-01-01..=9999-12-31 neither bind on PostgreSQL nor
+        /// compare as text on SQLite; ranges are clamped to them.
+        const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).unwrap();
+        const LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+
+        fn ledger_from_row(r: &DbRow) -> Result<LedgerRow> {
+            Ok(LedgerRow {
+                id: r.try_get("id").map_err(db)?,
+                entry: LedgerEntry {
+                    member: MemberId(r.try_get("member").map_err(db)?),
+                    org: OrgId(r.try_get("org").map_err(db)?),
+                    day: r.try_get("day").map_err(db)?,
+                    kind: LedgerKind::from_str_opt(&r.try_get::<String, _>("kind").map_err(db)?)
+                        .ok_or_else(|| corrupt("ledger kind"))?,
+                    points: r.try_get("points").map_err(db)?,
+                    at: from_micros(r.try_get("at").map_err(db)?)?,
+                },
+            })
         }
 
         fn result_from_row(r: &DbRow) -> Result<QuizResult> {
@@ -1889,20 +1909,59 @@ macro_rules! sql_store {
             }
 
             async fn ledger(&self, member: MemberId) -> Result<Vec<LedgerEntry>> {
-                let rows = sqlx::query("SELECT member, org, day, kind, points, at FROM ledger WHERE member = $1 ORDER BY id")
+                let rows = sqlx::query("SELECT id, member, org, day, kind, points, at FROM ledger WHERE member = $1 ORDER BY id")
                     .bind(member.0)
                     .fetch_all(self.reader())
                     .await
                     .map_err(db)?;
+                rows.iter().map(|r| ledger_from_row(r).map(|l| l.entry)).collect()
+            }
+
+            async fn ledger_page(&self, range: &ExportRange, after: i64, limit: usize) -> Result<Vec<LedgerRow>> {
+                let rows = sqlx::query(
+                    "SELECT id, member, org, day, kind, points, at FROM ledger \
+                     WHERE id > $1 AND day >= $2 AND day <= $3 AND ($4 IS NULL OR org = $4) \
+                     ORDER BY id LIMIT $5",
+                )
+                .bind(after)
+                .bind(range.from.max(FIRST_DAY))
+                .bind(range.to.min(LAST_DAY))
+                .bind(range.org.map(|o| o.0))
+                .bind(limit.min(1_000_000) as i64)
+                .fetch_all(self.reader())
+                .await
+                .map_err(db)?;
+                rows.iter().map(ledger_from_row).collect()
+            }
+
+            async fn submissions_page(
+                &self,
+                range: &ExportRange,
+                after: Option<(MemberId, NaiveDate)>,
+                limit: usize,
+            ) -> Result<Vec<SubmissionRow>> {
+                // The primary key (member, day) orders the pages; a row value
+                // comparison lets both planners seek to the page start.
+                let (m, d) = after.unwrap_or((MemberId(i64::MIN), FIRST_DAY));
+                let rows = sqlx::query(
+                    "SELECT member, org, day, submitted_at, correct, points, answers FROM submissions \
+                     WHERE (member, day) > ($1, $2) AND day >= $3 AND day <= $4 AND ($5 IS NULL OR org = $5) \
+                     ORDER BY member, day LIMIT $6",
+                )
+                .bind(m.0)
+                .bind(d.clamp(FIRST_DAY, LAST_DAY))
+                .bind(range.from.max(FIRST_DAY))
+                .bind(range.to.min(LAST_DAY))
+                .bind(range.org.map(|o| o.0))
+                .bind(limit.min(1_000_000) as i64)
+                .fetch_all(self.reader())
+                .await
+                .map_err(db)?;
                 rows.iter()
                     .map(|r| {
-                        Ok(LedgerEntry {
-                            member: MemberId(r.try_get("member").map_err(db)?),
+                        Ok(SubmissionRow {
                             org: OrgId(r.try_get("org").map_err(db)?),
-                            day: r.try_get("day").map_err(db)?,
-                            kind: LedgerKind::from_str_opt(&r.try_get::<String, _>("kind").map_err(db)?).ok_or_else(|| corrupt("ledger kind"))?,
-                            points: r.try_get("points").map_err(db)?,
-                            at: from_micros(r.try_get("at").map_err(db)?)?,
+                            result: result_from_row(r)?,
                         })
                     })
                     .collect()

@@ -19,7 +19,8 @@ mod table;
 
 use ccsa::admin::{AdminContext, AdminRegistration};
 use ccsa::clock::{ManualClock, beijing_time};
-use ccsa::directory::{MemberId, NO_DEPARTMENT};
+use ccsa::directory::{ImportMode, MemberId, NO_DEPARTMENT, RowOutcome, TEMPLATE_COLUMNS};
+use ccsa::exam::{BlueprintRow, MultipleRule, NewExam};
 use ccsa::identity::CreditCode;
 use ccsa::quiz::{Answer, Choices, Question, QuestionId, SplitMix64};
 use ccsa::ranking::{LeaderboardEntry, MonthlyReport, Period, Scope};
@@ -356,6 +357,57 @@ async fn run(args: Args) -> Result<(), Error> {
     pb.finish_and_clear();
     let demo = &enterprises[0];
     let demo_ctx = &admins[&demo.id];
+    // The demo enterprise imports a roster file with the template's columns
+    // (saved as CSV here), two rows of it wrong.
+    let first_imported = person;
+    let mut csv = format!("{}\r\n", TEMPLATE_COLUMNS.join(","));
+    for k in 0..42u64 {
+        let dept = ["生产部", "技术部", "安全环保部", "一车间", "二车间"][(k % 5) as usize];
+        let f = sample::member_form(person, dept);
+        let (dept, phone) = match k {
+            17 => ("三车间", f.phone.clone()),       // no such department
+            29 => (dept, f.phone[..10].to_string()), // a digit short
+            _ => (dept, f.phone.clone()),
+        };
+        csv.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{}\r\n",
+            k + 1,
+            f.name,
+            dept,
+            f.position,
+            f.gender,
+            f.id_number,
+            phone,
+            f.email,
+            f.education
+        ));
+        person += 1;
+    }
+    let report = ccsa
+        .import_file(
+            demo_ctx,
+            csv.as_bytes(),
+            "人员导入模板.csv",
+            ImportMode::ValidRows,
+            &mut |_, _| {},
+        )
+        .await?;
+    for (k, row) in report.rows.iter().enumerate() {
+        if let Some(m) = row.member {
+            roster.push((demo.id, sample::person(first_imported + k as u64), m));
+        }
+    }
+    println!(
+        "· {} 批量导入 {} 行：新增 {} 人，{} 行未导入：",
+        demo.name,
+        report.rows.len(),
+        report.count(RowOutcome::Created),
+        report.count(RowOutcome::Failed)
+    );
+    for e in report.errors() {
+        println!("  第{}行【{}】{} — {}", e.row, e.column, e.code, e.message);
+    }
+
     let second_workshop = ccsa
         .departments(demo_ctx)
         .await?
@@ -601,6 +653,114 @@ async fn run(args: Args) -> Result<(), Error> {
         submissions as f64 / t.elapsed().as_secs_f64()
     );
 
+    // ── 5b. An online exam ───────────────────────────────────────────────
+    section("在线考试（企业自建考试，年底结业考试）");
+    let t = Instant::now();
+    let exam_org = demo.id; // 40 of its members came in by the import above
+    let mut categories: Vec<&str> = questions
+        .values()
+        .map(|q| q.body.category.as_str())
+        .collect();
+    categories.sort_unstable();
+    categories.dedup();
+    clock.set(beijing_time(day("2020-12-14"), 9, 0));
+    let exam = ccsa
+        .create_exam(
+            &admins[&exam_org],
+            NewExam {
+                org: exam_org,
+                title: "2020年度危险化学品安全知识结业考试".into(),
+                blueprint: categories
+                    .iter()
+                    .take(4)
+                    .map(|c| BlueprintRow {
+                        category: c.to_string(),
+                        difficulty: None,
+                        count: 5,
+                    })
+                    .collect(),
+                minutes: 60,
+                pass_percent: 60,
+                attempts: 2,
+                opens_at: beijing_time(day("2020-12-14"), 8, 0),
+                closes_at: beijing_time(day("2020-12-21"), 18, 0),
+                departments: vec![],
+                multiple_rule: MultipleRule::AllOrNothing,
+            },
+        )
+        .await?;
+    let mut sat = 0;
+    for tr in trainees.iter().filter(|tr| tr.org == exam_org) {
+        let app_user = format!("wx-{}", tr.member.0);
+        // Weaker trainees take the second attempt when the first fails.
+        for _ in 0..2 {
+            let sheet = ccsa.start_exam(&app_user, exam.id).await?;
+            for q in &sheet.questions {
+                let body = &questions[&q.question].body;
+                let right: Vec<usize> = (0..body.options.len())
+                    .filter(|&i| body.answer.contains(i as u8))
+                    .collect();
+                // The sheet shuffles the options: find the right ones by text.
+                let shown = |i: usize| q.options.iter().position(|o| *o == body.options[i]);
+                let letters: String = if unit(&mut rng) < tr.skill {
+                    right
+                        .iter()
+                        .filter_map(|&i| shown(i))
+                        .map(|p| (b'A' + p as u8) as char)
+                        .collect()
+                } else {
+                    let wrong =
+                        (0..q.options.len()).find(|p| !right.iter().any(|&i| shown(i) == Some(*p)));
+                    wrong
+                        .map(|p| ((b'A' + p as u8) as char).to_string())
+                        .unwrap_or_default()
+                };
+                if !letters.is_empty() {
+                    ccsa.save_exam_answer(&app_user, sheet.attempt, q.question, &letters)
+                        .await?;
+                }
+            }
+            clock.advance(Duration::minutes(3));
+            let done = ccsa.finish_exam(&app_user, sheet.attempt).await?;
+            sat += 1;
+            if done.score.is_some_and(|s| s.passed) {
+                break;
+            }
+        }
+    }
+    let results = ccsa.exam_results(&admins[&exam_org], exam.id).await?;
+    let passed = results.iter().filter(|r| r.passed).count();
+    let mean = results
+        .iter()
+        .map(|r| f64::from(r.best_percent_centi))
+        .sum::<f64>()
+        / results.len().max(1) as f64
+        / 100.0;
+    println!(
+        "{}：{} 名学员参加，{} 次作答，{} 人及格，最好成绩平均 {:.1} 分（{:.1}s）",
+        names_of(&orgs, exam_org),
+        results.len(),
+        sat,
+        passed,
+        mean,
+        t.elapsed().as_secs_f64()
+    );
+    let mut items = ccsa.exam_item_analysis(&admins[&exam_org], exam.id).await?;
+    items.sort_by(|a, b| a.facility.total_cmp(&b.facility));
+    for it in items.iter().take(3) {
+        println!(
+            "· 较难题：{}（难度系数 P={:.2}，区分度 D={}）",
+            questions[&it.question]
+                .body
+                .stem
+                .chars()
+                .take(24)
+                .collect::<String>(),
+            it.facility,
+            it.discrimination.map_or("—".into(), |d| format!("{d:.2}"))
+        );
+    }
+
     // ── 6. What the office publishes ──────────────────────────────────────
     section("六、月度通报（以县为单位）");
     for month in 3..=12 {
@@ -683,6 +843,12 @@ async fn run(args: Args) -> Result<(), Error> {
         return Err(Error::new(ErrorCode::Storage).with_note("invariants violated"));
     }
     Ok(())
+}
+
+fn names_of(orgs: &[Org], id: OrgId) -> &str {
+    orgs.iter()
+        .find(|o| o.id == id)
+        .map_or("", |o| o.name.as_str())
 }
 
 fn print_month(r: &MonthlyReport) {

@@ -15,10 +15,12 @@
 mod analysis;
 mod marking;
 mod paper;
+mod results;
 
 pub use analysis::{ExamineeCredits, ItemStats, item_analysis};
 pub use marking::{Marked, MultipleRule, credit, mark};
 pub use paper::{Paper, PaperItem, make_paper};
+pub use results::ExamResult;
 
 use crate::directory::{DeptId, MemberId};
 use crate::quiz::{Choices, QuestionId};

@@ -6,12 +6,14 @@
 //! - [`Scope`] × [`Period`] leaderboards over [`Standing`]s.
 //! - [`MonthlyReport`] per county and [`YearEndAwards`].
 
+mod column;
 mod index;
 mod rank;
 mod report;
 mod standings;
 
+pub use column::{PARALLEL_MIN, rank_values, rank_values_on};
 pub use index::{IdHasher, IndexEntry, LeaderboardIndex, MAX_SCORE};
-pub use rank::{RankMethod, ScoreKey, leaderboard_order, rank, rank_values};
+pub use rank::{RankMethod, ScoreKey, leaderboard_order, rank};
 pub use report::{CountyLine, MonthlyReport, OrgActivity, OrgLine, Participation, YearEndAwards};
 pub use standings::{LeaderboardEntry, Period, Scope, Standing, month_range, rank_standings};

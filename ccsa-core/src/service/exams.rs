@@ -6,15 +6,15 @@ use super::Ccsa;
 use crate::admin::AdminContext;
 use crate::directory::MemberId;
 use crate::exam::{
-    Attempt, AttemptId, AttemptScore, Exam, ExamId, ItemStats, NewAttempt, NewExam, SavedAnswer,
-    item_analysis, make_paper, mark,
+    Attempt, AttemptId, AttemptScore, Exam, ExamId, ExamResult, ItemStats, NewAttempt, NewExam,
+    SavedAnswer, item_analysis, make_paper, mark,
 };
 use crate::quiz::{BankOwner, Choices, Question, QuestionId, QuestionKind};
 use crate::registry::OrgId;
 use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// One question of an attempt as the trainee sees it: options in the
 /// paper's order, no answer.
@@ -43,19 +43,6 @@ pub struct ExamSheet {
     pub questions: Vec<SheetQuestion>,
     /// Answers saved so far (letters as shown).
     pub saved: Vec<SavedAnswer>,
-}
-
-/// One member's results of an exam.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExamResult {
-    /// Who.
-    pub member: MemberId,
-    /// Finished attempts, in order: (number, score in hundredths of a percent, passed).
-    pub attempts: Vec<(u8, u32, bool)>,
-    /// The best score (hundredths of a percent).
-    pub best_percent_centi: u32,
-    /// Whether any attempt passed.
-    pub passed: bool,
 }
 
 impl Ccsa {
@@ -294,25 +281,9 @@ impl Ccsa {
     /// Every member's results of one of the admin's exams (考试成绩).
     pub async fn exam_results(&self, ctx: &AdminContext, exam: ExamId) -> Result<Vec<ExamResult>> {
         let exam = self.org_exam(ctx.org, exam).await?;
-        let mut by_member: BTreeMap<MemberId, Vec<(u8, u32, bool)>> = BTreeMap::new();
-        for a in self.store.attempts(exam.id, None).await? {
-            if let Some(s) = a.score {
-                by_member.entry(a.attempt.member).or_default().push((
-                    a.attempt.number,
-                    s.percent_centi,
-                    s.passed,
-                ));
-            }
-        }
-        Ok(by_member
-            .into_iter()
-            .map(|(member, attempts)| ExamResult {
-                member,
-                best_percent_centi: attempts.iter().map(|a| a.1).max().unwrap_or(0),
-                passed: attempts.iter().any(|a| a.2),
-                attempts,
-            })
-            .collect())
+        Ok(ExamResult::collect(
+            &self.store.attempts(exam.id, None).await?,
+        ))
     }
 
     /// Item analysis of one of the admin's exams (试题分析) over each

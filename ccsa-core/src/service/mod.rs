@@ -3,7 +3,8 @@
 
 mod exams;
 
-pub use exams::{ExamResult, ExamSheet, SheetQuestion};
+pub use crate::exam::ExamResult;
+pub use exams::{ExamSheet, SheetQuestion};
 
 use crate::admin::{
     AdminContext, AdminRegistration, AdminSeat, AdminSession, NewAdmin, SESSION_TTL, SessionToken,
@@ -475,14 +476,14 @@ impl Ccsa {
         ctx: &AdminContext,
         rows: Vec<ImportRow>,
         mode: ImportMode,
-        progress: &mut dyn FnMut(usize, usize),
+        progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<ImportReport> {
         let mut batches = Vec::new();
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {
             batches.push(Ok(rows.by_ref().take(IMPORT_BATCH).collect()));
         }
-        self.import_batches(ctx, mode, futures::stream::iter(batches), progress)
+        self.import_batches(ctx.org, mode, futures::stream::iter(batches), progress)
             .await
     }
 
@@ -492,16 +493,16 @@ impl Ccsa {
     /// [`ImportPlanner::should_commit`]), rolled back otherwise.
     async fn import_batches(
         &self,
-        ctx: &AdminContext,
+        org: OrgId,
         mode: ImportMode,
         mut batches: impl futures::Stream<Item = Result<Vec<ImportRow>>> + Unpin,
-        progress: &mut dyn FnMut(usize, usize),
+        progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<ImportReport> {
-        let departments = self.store.departments(ctx.org).await?;
-        let mut planner = ImportPlanner::new(mode, self.today(), ctx.org, &departments);
+        let departments = self.store.departments(org).await?;
+        let mut planner = ImportPlanner::new(mode, self.today(), org, &departments);
         let mut tx = match mode {
             ImportMode::DryRun => None,
-            _ => Some(self.store.begin_import(ctx.org, self.clock.now()).await?),
+            _ => Some(self.store.begin_import(org, self.clock.now()).await?),
         };
         // Checks the next batch (in-file rules only; no store access).
         async fn next_checked(
@@ -585,7 +586,40 @@ impl Ccsa {
         bytes: &[u8],
         file_name: &str,
         mode: ImportMode,
-        progress: &mut dyn FnMut(usize, usize),
+        progress: &mut (dyn FnMut(usize, usize) + Send),
+    ) -> Result<ImportReport> {
+        self.import_file_into(ctx.org, bytes, file_name, mode, progress)
+            .await
+    }
+
+    /// A dry run of [`Ccsa::import_file`] for `org` without an admin
+    /// session: the per-row report of what an import would do, nothing
+    /// written. For the trusted side (analysts cleaning a roster before an
+    /// admin imports it); apps reach imports only through an admin's
+    /// [`AdminContext`]. Fails with `ORG_NOT_FOUND` or `ORG_RETIRED`.
+    #[cfg(feature = "spreadsheet")]
+    pub async fn check_import_file(
+        &self,
+        org: OrgId,
+        bytes: &[u8],
+        file_name: &str,
+    ) -> Result<ImportReport> {
+        let o = self.store.org(org).await?.ok_or(ErrorCode::OrgNotFound)?;
+        if o.retired_on.is_some() {
+            return Err(ErrorCode::OrgRetired.into());
+        }
+        self.import_file_into(org, bytes, file_name, ImportMode::DryRun, &mut |_, _| {})
+            .await
+    }
+
+    #[cfg(feature = "spreadsheet")]
+    async fn import_file_into(
+        &self,
+        org: OrgId,
+        bytes: &[u8],
+        file_name: &str,
+        mode: ImportMode,
+        progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<ImportReport> {
         // Read on a thread of its own while this task checks and writes.
         let (tx, rx) = futures::channel::mpsc::channel::<Result<Vec<ImportRow>>>(2);
@@ -612,7 +646,7 @@ impl Ccsa {
                 }
             })
             .map_err(|_| Error::storage("could not start the import reader thread"))?;
-        self.import_batches(ctx, mode, rx, progress).await
+        self.import_batches(org, mode, rx, progress).await
     }
 
     /// Creates a QR-code invitation (二维码邀请) to the admin's org,
@@ -1507,18 +1541,21 @@ impl Ccsa {
     /// The year-end awards (年底表彰): individuals ranked ≤ `top_n` (ties
     /// included) and bureaus and enterprises by participation, then average score.
     pub async fn year_end_awards(&self, top_n: u32) -> Result<YearEndAwards> {
+        self.awards_between(top_n, self.campaign.start, self.campaign.end)
+            .await
+    }
+
+    /// [`Ccsa::year_end_awards`] with org participation counted over
+    /// `from..=to` (individuals are ranked by all their points).
+    pub async fn awards_between(
+        &self,
+        top_n: u32,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<YearEndAwards> {
         let board = rank_standings(self.store.standings(Scope::All, Period::Campaign).await?);
         let roster = self.roster().await?;
-        let activity = self
-            .store
-            .activity(self.campaign.start, self.campaign.end)
-            .await?;
-        Ok(YearEndAwards::build(
-            top_n,
-            board,
-            &roster,
-            &activity,
-            self.campaign.end,
-        ))
+        let activity = self.store.activity(from, to).await?;
+        Ok(YearEndAwards::build(top_n, board, &roster, &activity, to))
     }
 }

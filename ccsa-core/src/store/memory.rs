@@ -1,6 +1,6 @@
 //! `MemoryStore`: the in-process reference implementation of [`Store`].
 
-use super::{ImportTx, InvariantReport, QuizHistory, Store};
+use super::{ExportRange, ImportTx, InvariantReport, LedgerRow, QuizHistory, Store, SubmissionRow};
 use crate::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, Username};
 use crate::binding::{AppUserId, Binding};
 use crate::clock::china_offset;
@@ -747,6 +747,49 @@ impl Store for MemoryStore {
             .iter()
             .filter(|e| e.member == member)
             .cloned()
+            .collect())
+    }
+
+    async fn ledger_page(
+        &self,
+        range: &ExportRange,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<LedgerRow>> {
+        // Ids are positions in the append-only ledger, from 1.
+        let s = self.state.lock();
+        let skip = usize::try_from(after.max(0)).unwrap_or(usize::MAX);
+        Ok(s.ledger
+            .iter()
+            .enumerate()
+            .skip(skip)
+            .filter(|(_, e)| range.contains(e.org, e.day))
+            .take(limit)
+            .map(|(i, e)| LedgerRow {
+                id: i as i64 + 1,
+                entry: e.clone(),
+            })
+            .collect())
+    }
+
+    async fn submissions_page(
+        &self,
+        range: &ExportRange,
+        after: Option<(MemberId, NaiveDate)>,
+        limit: usize,
+    ) -> Result<Vec<SubmissionRow>> {
+        use std::ops::Bound;
+        let s = self.state.lock();
+        let lower = after.map_or(Bound::Unbounded, Bound::Excluded);
+        Ok(s.submissions
+            .range((lower, Bound::Unbounded))
+            .map(|(_, sub)| sub)
+            .filter(|sub| range.contains(sub.org, sub.day))
+            .take(limit)
+            .map(|sub| SubmissionRow {
+                org: sub.org,
+                result: sub.result(),
+            })
             .collect())
     }
 

@@ -35,8 +35,10 @@
 //! Errors are [`crate::Error`]s; backend failures map to `STORAGE` with a note
 //! naming the failure kind, never the data.
 
+mod export;
 mod memory;
 
+pub use export::{ExportRange, LedgerRow, SubmissionRow};
 pub use memory::MemoryStore;
 
 use crate::Result;
@@ -332,6 +334,24 @@ pub trait Store: Send + Sync {
 
     /// A member's ledger entries, oldest first.
     async fn ledger(&self, member: MemberId) -> Result<Vec<LedgerEntry>>;
+    /// Up to `limit` ledger entries in `range` with ids above `after`
+    /// (start with 0), in id order: page through the ledger by passing the
+    /// last id back.
+    async fn ledger_page(
+        &self,
+        range: &ExportRange,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<LedgerRow>>;
+    /// Up to `limit` scored submissions in `range` after `(member, day)`
+    /// (start with `None`), in `(member, day)` order: page through the
+    /// answer log by passing the last [`SubmissionRow::key`] back.
+    async fn submissions_page(
+        &self,
+        range: &ExportRange,
+        after: Option<(MemberId, NaiveDate)>,
+        limit: usize,
+    ) -> Result<Vec<SubmissionRow>>;
     /// A member's running total (0 if none).
     async fn member_points(&self, member: MemberId) -> Result<i64>;
     /// Unranked standings of active members in a scope who answered at least

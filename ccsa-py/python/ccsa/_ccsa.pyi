@@ -1,6 +1,9 @@
 """Type stubs of the native module ``ccsa._ccsa`` (checked by mypy.stubtest)."""
 
-from typing import Any, Optional, Sequence, final
+from datetime import date
+from typing import Any, Optional, Sequence, Union, final
+
+_Day = Union[date, str]
 
 __all__ = [
     "BindingError",
@@ -67,9 +70,26 @@ class Store:
         department: Optional[int] = None,
         year: Optional[int] = None,
         month: Optional[int] = None,
-        day: Optional[str] = None,
+        day: Optional[_Day] = None,
         raw: bool = False,
     ) -> Table: ...
+    def ledger(
+        self, org: Optional[int] = None, since: Optional[_Day] = None, until: Optional[_Day] = None
+    ) -> Table: ...
+    def submissions(
+        self, org: Optional[int] = None, since: Optional[_Day] = None, until: Optional[_Day] = None
+    ) -> Table: ...
+    def monthly_report(self, year: int, month: int, level: str = "county") -> Table: ...
+    def awards(
+        self,
+        top_n: int = 10,
+        since: Optional[_Day] = None,
+        until: Optional[_Day] = None,
+        raw: bool = False,
+    ) -> dict[str, Table]: ...
+    def exams(self, org: int) -> Table: ...
+    def exam_results(self, exam: int) -> Table: ...
+    def check_import(self, org: int, data: bytes, file_name: str = "import.xlsx") -> Table: ...
 
 @final
 class Ranks:
