@@ -21,6 +21,39 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The area an error belongs to, for adapters that raise one exception
+/// class per area (Python's `ccsa.ValidationError`, Kotlin's
+/// `CcsaException.Validation`, ...).
+///
+/// ```
+/// use ccsa_core::{ErrorArea, ErrorCode};
+/// assert_eq!(ErrorCode::PhoneInvalid.area(), ErrorArea::Validation);
+/// assert_eq!(ErrorCode::OrgNotListed.area(), ErrorArea::Registration);
+/// assert_eq!(ErrorCode::LockedUntil.area(), ErrorArea::Binding);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorArea {
+    /// A value failed a validator (ID number, phone, name, text).
+    Validation,
+    /// Org registry, admin seat, login and sessions.
+    Registration,
+    /// Departments, members and invitations.
+    Directory,
+    /// Member and question file imports (whole-file problems).
+    Import,
+    /// Binding an app user to a member.
+    Binding,
+    /// Question banks, daily quiz, scoring, campaign dates.
+    Quiz,
+    /// Laws, articles, topics, history today.
+    Content,
+    /// Online exams.
+    Exam,
+    /// The storage backend failed; nothing was changed.
+    Storage,
+}
+
 /// Result alias used across ccsa.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -55,11 +88,21 @@ macro_rules! codes {
             pub fn from_code(code: &str) -> Option<ErrorCode> {
                 match code { $($code => Some(ErrorCode::$variant),)* _ => None }
             }
+
+            /// The area of the code (see [`ErrorArea`]).
+            pub fn area(self) -> ErrorArea {
+                area_of(self.as_str())
+            }
         }
     };
 }
 
 codes! {
+    // --- plain values ------------------------------------------------------
+    /// A calendar day that is not `YYYY-MM-DD` (adapters parse days from text).
+    DateInvalid = "DATE_INVALID" => "日期格式应为 YYYY-MM-DD",
+    /// A setting or argument an adapter was given is not usable (the note says which).
+    ValueInvalid = "VALUE_INVALID" => "参数不正确",
     // --- identity fields -------------------------------------------------
     /// The resident ID number is empty.
     IdNumberRequired = "ID_NUMBER_REQUIRED" => "请填写身份证号",
@@ -498,6 +541,70 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Areas by code prefix: the codes are named by area.
+fn area_of(c: &str) -> ErrorArea {
+    let has = |p: &[&str]| p.iter().any(|x| c.starts_with(x));
+    if c == "STORAGE" {
+        ErrorArea::Storage
+    } else if has(&["EXAM_"]) {
+        ErrorArea::Exam
+    } else if has(&["LAW_", "ARTICLE_", "TOPIC_", "ACCIDENT_", "SEARCH_"]) {
+        ErrorArea::Content
+    } else if matches!(
+        c,
+        "NOT_IMPORTED"
+            | "MISMATCH"
+            | "MEMBER_ALREADY_BOUND"
+            | "APP_USER_ALREADY_BOUND"
+            | "LOCKED_UNTIL"
+            | "NOT_BOUND"
+    ) {
+        ErrorArea::Binding
+    } else if matches!(
+        c,
+        "COLUMN_MISSING"
+            | "FILE_UNREADABLE"
+            | "SHEET_EMPTY"
+            | "PHONE_DUPLICATE_IN_FILE"
+            | "ID_NUMBER_DUPLICATE_IN_FILE"
+    ) {
+        ErrorArea::Import
+    } else if has(&[
+        "QUESTION_",
+        "OPTIONS_",
+        "ANSWER",
+        "DIFFICULTY_",
+        "GIFT_",
+        "BANK_",
+        "OUTSIDE_",
+        "POLICY_",
+    ]) {
+        ErrorArea::Quiz
+    } else if has(&[
+        "ORG_",
+        "ADMIN_",
+        "USERNAME_",
+        "PASSWORD_",
+        "LOGIN_",
+        "SESSION_",
+        "COUNTY_",
+        "INVALID_INFO",
+        "CREDIT_CODE",
+    ]) {
+        ErrorArea::Registration
+    } else if has(&[
+        "DEPARTMENT_",
+        "MEMBER_",
+        "INVITATION_",
+        "PHONE_TAKEN",
+        "ID_NUMBER_TAKEN",
+    ]) {
+        ErrorArea::Directory
+    } else {
+        ErrorArea::Validation
+    }
+}
 
 #[cfg(test)]
 mod tests {

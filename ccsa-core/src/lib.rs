@@ -75,5 +75,5 @@ pub mod service;
 pub mod spreadsheet;
 pub mod store;
 
-pub use error::{Detail, Error, ErrorCode, Field, FieldError, Result};
+pub use error::{Detail, Error, ErrorArea, ErrorCode, Field, FieldError, Result};
 pub use service::{Ccsa, TodaysQuiz};

@@ -1,7 +1,7 @@
 //! `ccsa.CcsaError` and one subclass per area, each instance carrying
 //! `.code` (the stable code) and `.message` (the Chinese message).
 
-use ccsa_core::{Error, ErrorCode};
+use ccsa_core::{Error, ErrorArea, ErrorCode};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -62,75 +62,19 @@ create_exception!(
     "The storage backend failed; nothing was changed."
 );
 
-/// The class an error code raises.
+/// The class an error code raises: one per [`ErrorArea`].
 fn class_of(py: Python<'_>, code: ErrorCode) -> Bound<'_, pyo3::types::PyType> {
-    let c = code.as_str();
-    let has = |p: &[&str]| p.iter().any(|x| c.starts_with(x));
-    if c == "STORAGE" {
-        return py.get_type::<StoreError>();
+    match code.area() {
+        ErrorArea::Validation => py.get_type::<ValidationError>(),
+        ErrorArea::Registration => py.get_type::<RegistrationError>(),
+        ErrorArea::Directory => py.get_type::<DirectoryError>(),
+        ErrorArea::Import => py.get_type::<MemberImportError>(),
+        ErrorArea::Binding => py.get_type::<BindingError>(),
+        ErrorArea::Quiz => py.get_type::<QuizError>(),
+        ErrorArea::Content => py.get_type::<ContentError>(),
+        ErrorArea::Exam => py.get_type::<ExamError>(),
+        ErrorArea::Storage => py.get_type::<StoreError>(),
     }
-    if has(&["EXAM_"]) {
-        return py.get_type::<ExamError>();
-    }
-    if has(&["LAW_", "ARTICLE_", "TOPIC_", "ACCIDENT_", "SEARCH_"]) {
-        return py.get_type::<ContentError>();
-    }
-    if matches!(
-        c,
-        "NOT_IMPORTED"
-            | "MISMATCH"
-            | "MEMBER_ALREADY_BOUND"
-            | "APP_USER_ALREADY_BOUND"
-            | "LOCKED_UNTIL"
-            | "NOT_BOUND"
-    ) {
-        return py.get_type::<BindingError>();
-    }
-    if matches!(
-        c,
-        "COLUMN_MISSING"
-            | "FILE_UNREADABLE"
-            | "SHEET_EMPTY"
-            | "PHONE_DUPLICATE_IN_FILE"
-            | "ID_NUMBER_DUPLICATE_IN_FILE"
-    ) {
-        return py.get_type::<MemberImportError>();
-    }
-    if has(&[
-        "QUESTION_",
-        "OPTIONS_",
-        "ANSWER",
-        "DIFFICULTY_",
-        "GIFT_",
-        "BANK_",
-        "OUTSIDE_",
-        "POLICY_",
-    ]) {
-        return py.get_type::<QuizError>();
-    }
-    if has(&[
-        "ORG_",
-        "ADMIN_",
-        "USERNAME_",
-        "PASSWORD_",
-        "LOGIN_",
-        "SESSION_",
-        "COUNTY_",
-        "INVALID_INFO",
-        "CREDIT_CODE",
-    ]) {
-        return py.get_type::<RegistrationError>();
-    }
-    if has(&[
-        "DEPARTMENT_",
-        "MEMBER_",
-        "INVITATION_",
-        "PHONE_TAKEN",
-        "ID_NUMBER_TAKEN",
-    ]) {
-        return py.get_type::<DirectoryError>();
-    }
-    py.get_type::<ValidationError>()
 }
 
 /// A core error as the Python exception of its area, with `.code` and

@@ -186,6 +186,38 @@ impl InvitationLink {
     pub fn text(&self, token: &InvitationToken) -> String {
         self.0.replace("{token}", token.expose())
     }
+
+    /// The token inside a scanned QR text made with this link, checked for
+    /// shape only (the signature needs the server's key: see
+    /// [`InvitationToken::parse`]). `INVITATION_MALFORMED` when the text
+    /// is not this link around a token-shaped string.
+    ///
+    /// ```
+    /// use ccsa_core::directory::InvitationLink;
+    /// let link = InvitationLink("https://example.invalid/join?t={token}".into());
+    /// let text = "https://example.invalid/join?t=AAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    /// assert_eq!(link.token_in(text).unwrap().len(), 28);
+    /// assert!(link.token_in("https://elsewhere.invalid/?t=AAAAAAAAAAAAAAAAAAAAAAAAAAAA").is_err());
+    /// ```
+    pub fn token_in(&self, text: &str) -> Result<String> {
+        let (prefix, suffix) = self
+            .0
+            .split_once("{token}")
+            .unwrap_or((self.0.as_str(), ""));
+        let token = text
+            .trim()
+            .strip_prefix(prefix)
+            .and_then(|t| t.strip_suffix(suffix))
+            .ok_or(ErrorCode::InvitationMalformed)?;
+        let shaped = token.len() == TOKEN_LEN
+            && token
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !shaped {
+            return Err(ErrorCode::InvitationMalformed.into());
+        }
+        Ok(token.to_string())
+    }
 }
 
 impl Default for InvitationLink {

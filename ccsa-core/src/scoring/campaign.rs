@@ -53,6 +53,34 @@ impl Campaign {
         }
     }
 
+    /// The notice's rules (5 questions a day, 10 points per correct answer,
+    /// 10 for full marks, cap 60) over another window, e.g. a later year's
+    /// campaign. `POLICY_INVALID` when `start` is after `end`.
+    ///
+    /// ```
+    /// use ccsa_core::scoring::Campaign;
+    /// use chrono::NaiveDate;
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let c = Campaign::notice_rules(d(2026, 1, 1), d(2026, 12, 31), 7).unwrap();
+    /// assert!(c.contains(d(2026, 6, 1)) && !c.contains(d(2020, 6, 1)));
+    /// assert!(Campaign::notice_rules(d(2026, 2, 1), d(2026, 1, 1), 7).is_err());
+    /// ```
+    pub fn notice_rules(start: NaiveDate, end: NaiveDate, seed: u64) -> Result<Campaign> {
+        let notice = Campaign::notice_2020(seed);
+        let c = Campaign {
+            name: format!("危险化学品重点县线上安全培训（{start} 至 {end}）"),
+            start,
+            end,
+            policies: PolicySchedule::new(vec![ScoringPolicy {
+                effective_from: start,
+                ..notice.policies.policies()[0]
+            }])?,
+            ..notice
+        };
+        c.validate()?;
+        Ok(c)
+    }
+
     /// Checks that the window is ordered, the first policy covers the start,
     /// and the draw asks for at least one question.
     pub fn validate(&self) -> Result<()> {

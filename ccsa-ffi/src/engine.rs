@@ -1,0 +1,157 @@
+//! [`Engine`]: the ccsa service over a store, for apps.
+
+use crate::error::{CcsaError, FfiResult};
+use crate::helpers::day;
+use crate::records::SampleCounts;
+use ccsa_core::clock::{Clock, ManualClock, SystemClock};
+use ccsa_core::directory::{InvitationKey, InvitationLink};
+use ccsa_core::scoring::Campaign;
+use ccsa_core::{Ccsa, ErrorCode, library, sample};
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// How to open an [`Engine`]. Only `seed` is required (Kotlin and Swift
+/// give the other fields defaults).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct EngineOptions {
+    /// The campaign's draw seed (the server's, for identical draws).
+    pub seed: u64,
+    /// First campaign day, `YYYY-MM-DD` (None: the notice's 2020-03-01).
+    #[uniffi(default = None)]
+    pub campaign_start: Option<String>,
+    /// Last campaign day, `YYYY-MM-DD` (None: the notice's 2020-12-31).
+    #[uniffi(default = None)]
+    pub campaign_end: Option<String>,
+    /// The 32-byte key that signs invitation tokens. Give the same key every
+    /// time the app opens the same store, or earlier tokens stop verifying.
+    /// None: a random key for this engine only.
+    #[uniffi(default = None)]
+    pub invitation_key: Option<Vec<u8>>,
+    /// The QR text of an invitation, `{token}` replaced (None: the token alone).
+    #[uniffi(default = None)]
+    pub invitation_link: Option<String>,
+    /// Pin the clock at this instant (RFC 3339) and move it with
+    /// [`Engine::set_time`]: for tests and demos. None: the system clock.
+    #[uniffi(default = None)]
+    pub fixed_time: Option<String>,
+}
+
+/// The ccsa service over one store: an app-local SQLite file
+/// (`sqlite:///data/…/ccsa.db`) or `sqlite::memory:`. Trainee flows take
+/// the app user id; admin flows take the session token from
+/// [`Engine::login`]. Every method is `suspend` (Kotlin) / `async` (Swift).
+#[derive(uniffi::Object)]
+pub struct Engine {
+    pub(crate) ccsa: Ccsa,
+    manual: Option<Arc<ManualClock>>,
+    pub(crate) link: InvitationLink,
+}
+
+/// Opens (and migrates) a store and returns an engine over it running the
+/// 2020 notice's campaign rules.
+#[uniffi::export(async_runtime = "tokio")]
+pub async fn open_engine(url: String, options: EngineOptions) -> FfiResult<Arc<Engine>> {
+    let store = ccsa_store::open(&url).await?;
+    let (clock, manual): (Arc<dyn Clock>, _) = match &options.fixed_time {
+        Some(t) => {
+            let m = Arc::new(ManualClock::new(instant(t)?));
+            (m.clone(), Some(m))
+        }
+        None => (Arc::new(SystemClock), None),
+    };
+    let campaign = match (&options.campaign_start, &options.campaign_end) {
+        (None, None) => Campaign::notice_2020(options.seed),
+        (start, end) => {
+            let notice = Campaign::notice_2020(options.seed);
+            let start = start
+                .as_deref()
+                .map(day)
+                .transpose()?
+                .unwrap_or(notice.start);
+            let end = end.as_deref().map(day).transpose()?.unwrap_or(notice.end);
+            Campaign::notice_rules(start, end, options.seed)?
+        }
+    };
+    let mut ccsa = Ccsa::new(store, clock, campaign)?;
+    if let Some(key) = &options.invitation_key {
+        let key: [u8; 32] = key.as_slice().try_into().map_err(|_| {
+            CcsaError::from(
+                ccsa_core::Error::new(ErrorCode::ValueInvalid).with_note("邀请密钥应为32字节"),
+            )
+        })?;
+        ccsa = ccsa.with_invitation_key(InvitationKey::new(key));
+    }
+    if manual.is_some() {
+        ccsa = ccsa.with_entropy_seed(options.seed);
+    }
+    Ok(Arc::new(Engine {
+        ccsa,
+        manual,
+        link: InvitationLink(
+            options
+                .invitation_link
+                .unwrap_or_else(|| "{token}".to_string()),
+        ),
+    }))
+}
+
+fn instant(s: &str) -> FfiResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| ErrorCode::DateInvalid.into())
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Engine {
+    /// "sqlite" (or "postgres", "memory").
+    pub fn backend(&self) -> String {
+        self.ccsa.store().backend().to_string()
+    }
+
+    /// Moves a pinned clock (engines opened with `fixed_time` only;
+    /// `VALUE_INVALID` otherwise).
+    pub fn set_time(&self, rfc3339: String) -> FfiResult<()> {
+        let m = self.manual.as_ref().ok_or_else(|| {
+            CcsaError::from(ccsa_core::Error::new(ErrorCode::ValueInvalid).with_note("时钟未固定"))
+        })?;
+        m.set(instant(&rfc3339)?);
+        Ok(())
+    }
+
+    /// Lists the notice's 53 emergency bureaus (附件3), once per store;
+    /// returns how many orgs were added (0 when already listed).
+    pub async fn list_notice_bureaus(&self) -> FfiResult<u32> {
+        if !self.ccsa.store().orgs().await?.is_empty() {
+            return Ok(0);
+        }
+        Ok(self.ccsa.list_notice_bureaus().await?.len() as u32)
+    }
+
+    /// Loads the sample content: the national question bank, the law and
+    /// standard database, safety-five-minutes articles and history-today
+    /// records (for demos, tests and offline first runs).
+    pub async fn load_sample_content(&self) -> FfiResult<SampleCounts> {
+        let questions = self
+            .ccsa
+            .add_national_questions(sample::national_bank())
+            .await?
+            .len() as u32;
+        let laws = self.ccsa.add_laws(library::sample_laws()).await?.len() as u32;
+        let articles = self
+            .ccsa
+            .add_safety_articles(library::sample_articles())
+            .await?
+            .len() as u32;
+        let accidents = self
+            .ccsa
+            .add_accidents(library::sample_accidents())
+            .await?
+            .len() as u32;
+        Ok(SampleCounts {
+            questions,
+            laws,
+            articles,
+            accidents,
+        })
+    }
+}
