@@ -128,20 +128,22 @@ impl Engine {
     }
 
     /// Loads the sample content: the national question bank, the law and
-    /// standard database, safety-five-minutes articles and history-today
-    /// records (for demos, tests and offline first runs).
+    /// standard database, safety-five-minutes articles, history-today
+    /// records and one featured topic (for demos, tests and offline first runs).
     pub async fn load_sample_content(&self) -> FfiResult<SampleCounts> {
         let questions = self
             .ccsa
             .add_national_questions(sample::national_bank())
             .await?
             .len() as u32;
-        let laws = self.ccsa.add_laws(library::sample_laws()).await?.len() as u32;
+        let laws = self.ccsa.add_laws(library::sample_laws()).await?;
         let articles = self
             .ccsa
             .add_safety_articles(library::sample_articles())
-            .await?
-            .len() as u32;
+            .await?;
+        self.ccsa
+            .add_topic(library::sample_topic(&laws, &articles))
+            .await?;
         let accidents = self
             .ccsa
             .add_accidents(library::sample_accidents())
@@ -149,9 +151,10 @@ impl Engine {
             .len() as u32;
         Ok(SampleCounts {
             questions,
-            laws,
-            articles,
+            laws: laws.len() as u32,
+            articles: articles.len() as u32,
             accidents,
+            topics: 1,
         })
     }
 }

@@ -736,4 +736,6 @@ pub struct SampleCounts {
     pub articles: u32,
     /// History-today records.
     pub accidents: u32,
+    /// Featured topics.
+    pub topics: u32,
 }

@@ -524,16 +524,7 @@ async fn run(args: Args) -> Result<(), Error> {
         )
         .await?;
     let topic = ccsa
-        .add_topic(library::NewTopic {
-            title: "特殊作业：动火与受限空间".into(),
-            cover: "八类特殊作业中事故最多的两类，先读规范，再读案例，最后练习。".into(),
-            items: vec![
-                library::TopicItem::Law(laws[16].id),
-                library::TopicItem::Article(articles[0].id),
-                library::TopicItem::Article(articles[1].id),
-            ],
-            position: 1,
-        })
+        .add_topic(library::sample_topic(&laws, &articles))
         .await?;
     println!(
         "法规标准 {} 部，安全五分钟 {} 篇，事故案例 {} 个，精选专题「{}」{} 项；{} 的企业知识库新增「{}」（仅本单位可见）。",

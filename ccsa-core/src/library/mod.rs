@@ -42,4 +42,4 @@ pub use article::{
 };
 
 mod samples;
-pub use samples::{sample_accidents, sample_articles, sample_laws};
+pub use samples::{sample_accidents, sample_articles, sample_laws, sample_topic};

@@ -256,6 +256,9 @@ class TraineeTest {
         assertTrue(laws.total > 0uL)
         assertTrue(laws.hits.any { it.title.contains("危险化学品") })
         assertTrue(e.readingList("wx-1", 0u, 5u).isNotEmpty())
+        val topics = e.topics()
+        assertEquals(1, topics.size)
+        assertEquals(3u, topics[0].items, "the special-work standard and two articles")
         e.setTime("2020-03-21T02:00:00Z")
         assertTrue(e.historyToday().any { it.title.contains("响水") })
     }
