@@ -112,6 +112,28 @@ pub fn sample_accidents() -> Vec<NewAccident> {
         .collect()
 }
 
+/// The sample featured topic (精选专题) over the stored samples: the
+/// special-work standard (GB 30871-2022, 危险化学品企业特殊作业安全规范)
+/// and the first two safety-five-minutes articles.
+///
+/// ```
+/// use ccsa_core::library::{sample_topic, TopicItem};
+/// assert!(sample_topic(&[], &[]).items.is_empty());
+/// ```
+pub fn sample_topic(laws: &[LawDoc], articles: &[Article]) -> NewTopic {
+    let special_work = laws.iter().find(|l| l.doc.code == "GB 30871-2022");
+    NewTopic {
+        title: "特殊作业：动火与受限空间".into(),
+        cover: "八类特殊作业中事故最多的两类，先读规范，再读案例，最后练习。".into(),
+        items: special_work
+            .map(|l| TopicItem::Law(l.id))
+            .into_iter()
+            .chain(articles.iter().take(2).map(|a| TopicItem::Article(a.id)))
+            .collect(),
+        position: 1,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,27 +182,5 @@ mod tests {
             .unwrap();
         assert_eq!(tianjin.casualties_zh(), "165人死亡、8人失踪、798人受伤");
         assert!(accidents.iter().any(|a| a.date.to_string() == "2019-03-21"));
-    }
-}
-
-/// The sample featured topic (精选专题) over the stored samples: the
-/// special-work standard (GB 30871-2022, 危险化学品企业特殊作业安全规范)
-/// and the first two safety-five-minutes articles.
-///
-/// ```
-/// use ccsa_core::library::{sample_topic, TopicItem};
-/// assert!(sample_topic(&[], &[]).items.is_empty());
-/// ```
-pub fn sample_topic(laws: &[LawDoc], articles: &[Article]) -> NewTopic {
-    let special_work = laws.iter().find(|l| l.doc.code == "GB 30871-2022");
-    NewTopic {
-        title: "特殊作业：动火与受限空间".into(),
-        cover: "八类特殊作业中事故最多的两类，先读规范，再读案例，最后练习。".into(),
-        items: special_work
-            .map(|l| TopicItem::Law(l.id))
-            .into_iter()
-            .chain(articles.iter().take(2).map(|a| TopicItem::Article(a.id)))
-            .collect(),
-        position: 1,
     }
 }
