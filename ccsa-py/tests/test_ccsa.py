@@ -126,8 +126,8 @@ def _campaign():
     return ccsa.Store.open(f"sqlite://{path}")
 
 
-def test_campaign_leaderboards_and_masking():
-    s = _campaign()
+def test_campaign_leaderboards_and_masking(store):
+    s = store
     orgs = s.orgs()
     assert len(orgs) >= 53
     board = s.leaderboard()
