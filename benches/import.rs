@@ -206,4 +206,13 @@ fn main() {
     );
     println!("{md}");
     std::fs::write("target/bench-import.md", md).unwrap();
+    // For benches/peers/run: the file and the medians, machine-readable.
+    std::fs::write(
+        "target/bench-import.tsv",
+        format!(
+            "file\t{}\nccsa_import_s\t{import}\ncalamine_rust_s\t{read}\n",
+            path.display()
+        ),
+    )
+    .unwrap();
 }

@@ -284,6 +284,10 @@ fn fill_board_sqlite(
     tx.commit().unwrap();
 }
 
+fn black_box_len(n: usize) {
+    std::hint::black_box(n);
+}
+
 async fn board_latency(store: &Arc<dyn Store>, n: usize) -> (f64, f64, f64, f64) {
     let mut pages = Vec::new();
     for k in 0..20 {
@@ -389,7 +393,10 @@ async fn run() {
         let mut c = rusqlite::Connection::open(&path).unwrap();
         let tx = c.transaction().unwrap();
         {
+            // The rollup the store keeps and, for the hand-written baseline,
+            // the raw answer log it is kept from: the same month either way.
             let mut mm = tx.prepare("INSERT INTO member_months (member, month, org, county, points, days, reached_at) VALUES (?,202004,?,?,?,?,0)").unwrap();
+            let mut log = tx.prepare("INSERT INTO submissions (member, day, month, org, submitted_at, correct, points, answers) VALUES (?,?,202004,?,0,4,40,'')").unwrap();
             let mut r = SplitMix64::new(5);
             for i in 0..report_members {
                 if r.below(10) < 7 {
@@ -403,6 +410,15 @@ async fn run() {
                         days
                     ])
                     .unwrap();
+                    let first = r.below(31 - days as usize) as i64;
+                    for d in first..first + days {
+                        log.execute(rusqlite::params![
+                            i as i64 + 1,
+                            format!("2020-04-{:02}", d + 1),
+                            org.0
+                        ])
+                        .unwrap();
+                    }
                 }
             }
         }
@@ -424,7 +440,51 @@ async fn run() {
         assert_eq!(r.total.registered as usize, report_members);
     }
     let (m50, m99) = median(times);
-    rows.push(format!("| monthly county report, {report_members} members × 30 days (SQLite) | {m50:.1} ms median, {m99:.1} ms max | | | < 100 ms |"));
+    // The baseline: the same report written by hand over the raw answer log.
+    let report = svc.monthly_report(2020, 4).await.unwrap();
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let hand = "SELECT o.county, COUNT(DISTINCT s.member), SUM(s.points) FROM submissions s \
+                JOIN orgs o ON o.id = s.org WHERE s.day BETWEEN '2020-04-01' AND '2020-04-30' \
+                GROUP BY o.county";
+    let registered = "SELECT o.county, COUNT(*) FROM members m JOIN orgs o ON o.id = m.org \
+                      WHERE m.deleted_at IS NULL GROUP BY o.county";
+    let mut hand_times = Vec::new();
+    let mut by_county = std::collections::HashMap::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let mut q = c.prepare(hand).unwrap();
+        by_county = q
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    (r.get::<_, i64>(1)?, r.get::<_, i64>(2)?),
+                ))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect::<std::collections::HashMap<_, _>>();
+        let mut q = c.prepare(registered).unwrap();
+        let regs: Vec<(i64, i64)> = q
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        black_box_len(regs.len());
+        hand_times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    for line in &report.counties {
+        let (p, pts) = by_county
+            .get(&i64::from(line.county.0))
+            .copied()
+            .unwrap_or((0, 0));
+        assert_eq!(
+            (i64::from(line.figures.participants), line.figures.points),
+            (p, pts),
+            "report and hand SQL agree"
+        );
+    }
+    let (h50, _) = median(hand_times);
+    rows.push(format!("| monthly county report, {report_members} members × 30 days (SQLite) | {m50:.1} ms median, {m99:.1} ms max | the same report in hand-written SQL over the raw answer log: {h50:.1} ms median | {:.1}× faster | ≥ 10× (and < 100 ms) |", h50 / m50));
 
     let mut md = String::from(
         "| work | ccsa | baseline in the same run | ccsa ÷ baseline throughput | target |\n|---|---|---|---|---|\n",
