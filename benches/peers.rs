@@ -242,7 +242,8 @@ fn leaderboard(port: u16, runs: usize) {
     // differs by design: Redis breaks ties by member name, ccsa by who
     // reached the score first).
     assert_eq!(ours[0].3, theirs[0].3, "top-100 scores differ");
-    let parts: [(&str, usize, fn(&Side) -> f64); 3] = [
+    type Part = (&'static str, usize, fn(&Side) -> f64);
+    let parts: [Part; 3] = [
         ("point increments", w.increments.len(), |r| r.0),
         ("\"my rank\" queries", w.ranks.len(), |r| r.1),
         ("top-100 pages", w.pages, |r| r.2),
