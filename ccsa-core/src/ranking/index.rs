@@ -312,12 +312,17 @@ impl LeaderboardIndex {
         // stale entries (large buckets wait for the next compaction).
         let live_entry = (slot, self.state[slot as usize] as u32);
         let b = &mut self.buckets[old as usize];
-        match b.iter().rposition(|&e| e == live_entry) {
-            Some(i) if b.len() <= 64 => {
+        let at = if b.len() <= 64 {
+            b.iter().rposition(|&e| e == live_entry)
+        } else {
+            None
+        };
+        match at {
+            Some(i) => {
                 b.remove(i);
                 self.entries -= 1;
             }
-            _ => self.stale[old as usize] = true,
+            None => self.stale[old as usize] = true,
         }
         self.place(slot, new);
         Ok(new)
