@@ -205,43 +205,27 @@ impl Store {
         self.inner.backend().to_string()
     }
 
-    /// The orgs: id, county, kind, name, listed_on, retired_on.
+    /// The orgs: id, county, kind ("bureau" or "enterprise"), name,
+    /// listed_on, retired_on (dates; None while listed).
     fn orgs(&self, py: Python<'_>) -> PyResult<Table> {
         let store = self.inner.clone();
         let orgs = run(py, async move { store.orgs().await })?;
         Ok(Table::new(vec![
-            (
-                "id".into(),
-                Column::Int(orgs.iter().map(|o| Some(o.id.0)).collect()),
-            ),
+            ("id".into(), Column::ints(&orgs, |o| Some(o.id.0))),
             (
                 "county".into(),
-                Column::Int(orgs.iter().map(|o| Some(i64::from(o.county.0))).collect()),
+                Column::ints(&orgs, |o| Some(i64::from(o.county.0))),
             ),
             (
                 "kind".into(),
-                Column::Str(
-                    orgs.iter()
-                        .map(|o| Some(format!("{:?}", o.kind).to_lowercase()))
-                        .collect(),
-                ),
+                Column::strs(&orgs, |o| Some(kind_name(o.kind))),
             ),
-            (
-                "name".into(),
-                Column::Str(orgs.iter().map(|o| Some(o.name.clone())).collect()),
-            ),
+            ("name".into(), Column::strs(&orgs, |o| Some(o.name.clone()))),
             (
                 "listed_on".into(),
-                Column::Str(orgs.iter().map(|o| Some(o.listed_on.to_string())).collect()),
+                Column::dates(&orgs, |o| Some(o.listed_on)),
             ),
-            (
-                "retired_on".into(),
-                Column::Str(
-                    orgs.iter()
-                        .map(|o| o.retired_on.map(|d| d.to_string()))
-                        .collect(),
-                ),
-            ),
+            ("retired_on".into(), Column::dates(&orgs, |o| o.retired_on)),
         ]))
     }
 

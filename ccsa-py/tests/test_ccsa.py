@@ -130,6 +130,9 @@ def test_campaign_leaderboards_and_masking(store):
     s = store
     orgs = s.orgs()
     assert len(orgs) >= 53
+    first = orgs.to_pylist()[0]
+    assert isinstance(first["listed_on"], datetime.date) and first["retired_on"] is None
+    assert set(orgs.column("kind")) == {"bureau", "enterprise"}
     board = s.leaderboard()
     assert len(board) > 100
     ranks, points = board.column("rank"), board.column("points")
