@@ -370,16 +370,7 @@ impl Store {
     ) -> PyResult<Table> {
         let range = range_arg(org, since, until)?;
         let store = self.inner.clone();
-        let rows: Vec<LedgerRow> = run(py, async move {
-            let (mut out, mut after) = (Vec::new(), 0);
-            loop {
-                let page = store.ledger_page(&range, after, PAGE).await?;
-                let Some(last) = page.last() else { break };
-                after = last.id;
-                out.extend(page);
-            }
-            Ok(out)
-        })?;
+        let rows: Vec<LedgerRow> = run(py, async move { store.ledger_rows(&range, PAGE).await })?;
         Ok(Table::new(vec![
             ("id".into(), Column::ints(&rows, |r| Some(r.id))),
             (
@@ -413,16 +404,8 @@ impl Store {
     ) -> PyResult<Table> {
         let range = range_arg(org, since, until)?;
         let store = self.inner.clone();
-        let rows: Vec<SubmissionRow> = run(py, async move {
-            let (mut out, mut after) = (Vec::new(), None);
-            loop {
-                let page = store.submissions_page(&range, after, PAGE).await?;
-                let Some(last) = page.last() else { break };
-                after = Some(last.key());
-                out.extend(page);
-            }
-            Ok(out)
-        })?;
+        let rows: Vec<SubmissionRow> =
+            run(py, async move { store.submission_rows(&range, PAGE).await })?;
         Ok(Table::new(vec![
             (
                 "member".into(),

@@ -352,6 +352,34 @@ pub trait Store: Send + Sync {
         after: Option<(MemberId, NaiveDate)>,
         limit: usize,
     ) -> Result<Vec<SubmissionRow>>;
+    /// Every ledger entry in `range`, read through [`Store::ledger_page`]
+    /// in pages of `page` rows.
+    async fn ledger_rows(&self, range: &ExportRange, page: usize) -> Result<Vec<LedgerRow>> {
+        let (mut out, mut after) = (Vec::new(), 0);
+        loop {
+            let rows = self.ledger_page(range, after, page.max(1)).await?;
+            let Some(last) = rows.last() else { break };
+            after = last.id;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+    /// Every scored submission in `range`, read through
+    /// [`Store::submissions_page`] in pages of `page` rows.
+    async fn submission_rows(
+        &self,
+        range: &ExportRange,
+        page: usize,
+    ) -> Result<Vec<SubmissionRow>> {
+        let (mut out, mut after) = (Vec::new(), None);
+        loop {
+            let rows = self.submissions_page(range, after, page.max(1)).await?;
+            let Some(last) = rows.last() else { break };
+            after = Some(last.key());
+            out.extend(rows);
+        }
+        Ok(out)
+    }
     /// A member's running total (0 if none).
     async fn member_points(&self, member: MemberId) -> Result<i64>;
     /// Unranked standings of active members in a scope who answered at least
