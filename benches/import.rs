@@ -94,14 +94,17 @@ fn read_with_calamine(path: &Path, n: usize) -> Vec<f64> {
         .collect()
 }
 
-/// Child: ccsa imports the file into a fresh SQLite database, `RUNS` times.
+/// Child: ccsa checks (dry run) and then imports the file into a fresh
+/// SQLite database, `RUNS` times; returns the import times and prints the
+/// dry-run times on a `DRYRUN` line.
 fn import_with_ccsa(path: &Path, n: usize) -> Vec<f64> {
+    let mut dry_runs = Vec::new();
     let bytes = std::fs::read(path).unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
-    (0..RUNS)
+    let times = (0..RUNS)
         .map(|run| {
             let dir = std::env::temp_dir().join("ccsa-bench");
             std::fs::create_dir_all(&dir).unwrap();
@@ -129,6 +132,22 @@ fn import_with_ccsa(path: &Path, n: usize) -> Vec<f64> {
                 for d in ["生产部", "技术部", "一车间", "二车间"] {
                     ccsa.create_department(&ctx, d).await.unwrap();
                 }
+                // The dry run first (read and validate every row against the
+                // org's departments and members; nothing written), on the
+                // same fresh database the import then writes to.
+                let t = Instant::now();
+                let dry = ccsa
+                    .import_file(
+                        &ctx,
+                        &bytes,
+                        "members.xlsx",
+                        ImportMode::DryRun,
+                        &mut |_, _| {},
+                    )
+                    .await
+                    .unwrap();
+                dry_runs.push(t.elapsed().as_secs_f64());
+                assert_eq!(dry.count(RowOutcome::Created), n);
                 let t = Instant::now();
                 let report = ccsa
                     .import_file(
@@ -146,11 +165,14 @@ fn import_with_ccsa(path: &Path, n: usize) -> Vec<f64> {
                 secs
             })
         })
-        .collect()
+        .collect::<Vec<f64>>();
+    let dry: Vec<String> = dry_runs.iter().map(|t| format!("{t:.4}")).collect();
+    println!("DRYRUN {}", dry.join(" "));
+    times
 }
 
 /// Runs this binary as a child doing one side; returns (times, peak MB).
-fn child(side: &str, path: &Path, n: usize) -> (Vec<f64>, f64) {
+fn child(side: &str, path: &Path, n: usize) -> (Vec<f64>, f64, Vec<f64>) {
     let out = Command::new(std::env::current_exe().unwrap())
         .args(["--child", side, "--file"])
         .arg(path)
@@ -169,7 +191,12 @@ fn child(side: &str, path: &Path, n: usize) -> (Vec<f64>, f64) {
         .map(|x| x.parse().unwrap())
         .collect();
     let (peak, times) = nums.split_last().unwrap();
-    (times.to_vec(), *peak)
+    let dry: Vec<f64> = text
+        .lines()
+        .find_map(|l| l.strip_prefix("DRYRUN "))
+        .map(|l| l.split_whitespace().map(|x| x.parse().unwrap()).collect())
+        .unwrap_or_default();
+    (times.to_vec(), *peak, dry)
 }
 
 fn main() {
@@ -190,18 +217,20 @@ fn main() {
     let path = PathBuf::from(format!("target/bench-import-{n}.xlsx"));
     write_file(n, &path);
     let size_mb = std::fs::metadata(&path).unwrap().len() as f64 / 1e6;
-    let (read, read_peak) = child("calamine", &path, n);
-    let (import, import_peak) = child("ccsa", &path, n);
+    let (read, read_peak, _) = child("calamine", &path, n);
+    let (import, import_peak, dry) = child("ccsa", &path, n);
     println!(
-        "calamine: {read:?} s, peak {read_peak} MB; ccsa: {import:?} s, peak {import_peak} MB"
+        "calamine: {read:?} s, peak {read_peak} MB; ccsa: {import:?} s (dry runs {dry:?} s), peak {import_peak} MB"
     );
-    let (read, import) = (median(read), median(import));
+    let (read, import, dry) = (median(read), median(import), median(dry));
     let md = format!(
         "| work | ccsa | baseline in the same run | ratio | target |\n|---|---|---|---|---|\n\
          | import a {n}-row member template ({size_mb:.1} MB; read, validate every row, write to SQLite; median of {RUNS}) | {import:.2} s ({:.0} rows/s) | calamine reading the same file into its table: {read:.2} s | {:.2}× its time | ≤ 2× |\n\
+         | the same file, dry run (read and validate every row; nothing written) | {dry:.2} s | calamine: {read:.2} s | {:.2}× its time | — |\n\
          | peak memory of the process (file bytes held; {RUNS} runs) | {import_peak:.0} MB | calamine's process: {read_peak:.0} MB | {:.2}× | < 300 MB |\n",
         n as f64 / import,
         import / read,
+        dry / read,
         import_peak / read_peak,
     );
     println!("{md}");
@@ -210,7 +239,7 @@ fn main() {
     std::fs::write(
         "target/bench-import.tsv",
         format!(
-            "file\t{}\nccsa_import_s\t{import}\ncalamine_rust_s\t{read}\n",
+            "file\t{}\nccsa_import_s\t{import}\nccsa_dry_run_s\t{dry}\ncalamine_rust_s\t{read}\n",
             path.display()
         ),
     )

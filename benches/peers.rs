@@ -8,15 +8,19 @@
 //!   (ZINCRBY / ZREVRANK / ZREVRANGE, pipelined 10,000 commands at a time,
 //!   loopback), same operations in the same order.
 //! - `draws`: 1,000,000 daily draws on ccsa-core against the floor, a plain
-//!   seeded partial shuffle of the bank taking 5.
+//!   seeded partial shuffle of the bank taking 5 (and, for draws that honour
+//!   a 30-day history, the same floor skipping a `HashSet` of the seen ids).
 //!
 //! Each prints Markdown table rows (`| work | ccsa | peer | ratio | target |`)
 //! with medians of `--runs` runs (default 3) and their spread.
 
 use ccsa::directory::MemberId;
-use ccsa::quiz::{DrawConfig, DrawHistory, DrawKey, DrawPool, QuestionId, SplitMix64, draw};
+use ccsa::quiz::{
+    DrawConfig, DrawHistory, DrawKey, DrawPool, DrawScratch, QuestionId, SplitMix64, draw,
+};
 use ccsa::ranking::LeaderboardIndex;
 use chrono::NaiveDate;
+use std::collections::HashSet;
 use std::hint::black_box;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::net::TcpStream;
@@ -290,27 +294,44 @@ fn draws(runs: usize) {
             )
         })
         .collect();
-    let run = |with_history: bool| {
+    let key_of = |m: i64| DrawKey {
+        member: MemberId(m),
+        day,
+        bank_revision: 1,
+        seed: 2020,
+    };
+    let hist = |with_history: bool| {
+        if with_history {
+            DrawHistory {
+                recent: &history,
+                due_reviews: &[],
+            }
+        } else {
+            DrawHistory::default()
+        }
+    };
+    // `draw`: an owned `DailyDraw` per call (one allocation each).
+    let owned = |with_history: bool| {
         let t = Instant::now();
         for m in 0..n as i64 {
-            let key = DrawKey {
-                member: MemberId(m),
-                day,
-                bank_revision: 1,
-                seed: 2020,
-            };
-            let h = if with_history {
-                DrawHistory {
-                    recent: &history,
-                    due_reviews: &[],
-                }
-            } else {
-                DrawHistory::default()
-            };
-            black_box(draw(&pool, &key, h, &cfg).expect("a draw"));
+            black_box(draw(&pool, &key_of(m), hist(with_history), &cfg).expect("a draw"));
         }
         t.elapsed().as_secs_f64()
     };
+    // `DrawScratch::draw`: the same draws into reused buffers, like the floor.
+    let scratch = |with_history: bool| {
+        let mut s = DrawScratch::default();
+        let t = Instant::now();
+        for m in 0..n as i64 {
+            black_box(
+                s.draw(&pool, &key_of(m), hist(with_history), &cfg)
+                    .expect("a draw"),
+            );
+        }
+        t.elapsed().as_secs_f64()
+    };
+    // The floor: a seeded partial shuffle of the bank taking 5, no history,
+    // no categories, buffers reused.
     let floor = || {
         let mut scratch = ids.clone();
         let t = Instant::now();
@@ -324,19 +345,114 @@ fn draws(runs: usize) {
         }
         t.elapsed().as_secs_f64()
     };
+    // The floor honouring the same 30-day history, written plainly: a
+    // `HashSet` of the ids seen in the window, then the partial shuffle
+    // skipping them.
+    let cutoff = day - chrono::Duration::days(i64::from(cfg.fresh_days));
+    let floor_history = || {
+        let mut scratch = ids.clone();
+        let t = Instant::now();
+        for m in 0..n as u64 {
+            let seen: HashSet<QuestionId> = history
+                .iter()
+                .filter(|(_, d)| *d > cutoff && *d < day)
+                .map(|(q, _)| *q)
+                .collect();
+            let mut r = SplitMix64::new(2020 ^ m);
+            let (mut taken, mut i) = (0, 0);
+            while taken < 5 {
+                let j = i + r.below(scratch.len() - i);
+                scratch.swap(i, j);
+                if !seen.contains(&scratch[i]) {
+                    scratch.swap(taken, i);
+                    taken += 1;
+                }
+                i += 1;
+            }
+            black_box(&scratch[..5]);
+        }
+        t.elapsed().as_secs_f64()
+    };
     let f = stats((0..runs).map(|_| floor()).collect());
-    for (what, h) in [
-        ("no history", false),
-        ("30 days of history (150 seen)", true),
-    ] {
-        let a = stats((0..runs).map(|_| run(h)).collect());
+    let fh = stats((0..runs).map(|_| floor_history()).collect());
+    let row = |what: &str, a: (f64, f64, f64), peer: &str, p: (f64, f64, f64)| {
         println!(
-            "| {n} daily draws, 600-question bank, {what} | {} | plain seeded shuffle-and-take: {} | {:.1}× the floor's time | ≤ 3× |",
+            "| {n} daily draws, 600-question bank, {what} | {} | {peer}: {} | {:.1}× the peer's time | ≤ 3× |",
             spread(a),
-            spread(f),
-            a.0 / f.0
+            spread(p),
+            a.0 / p.0
         );
-    }
+    };
+    let a = stats((0..runs).map(|_| scratch(false)).collect());
+    row(
+        "no history, `DrawScratch` (buffers reused)",
+        a,
+        "plain seeded shuffle-and-take (the floor)",
+        f,
+    );
+    let a = stats((0..runs).map(|_| owned(false)).collect());
+    row(
+        "no history, `draw` (an owned result per draw)",
+        a,
+        "the floor",
+        f,
+    );
+    let a = stats((0..runs).map(|_| scratch(true)).collect());
+    row(
+        "30 days of history (150 seen), `DrawScratch`",
+        a,
+        "the floor skipping a `HashSet` of the seen",
+        fh,
+    );
+    // What the audited rule's seed costs alone (three chained finalisers
+    // over seed, member, day number and bank revision), for the notes.
+    let seed_only = || {
+        let t = Instant::now();
+        for m in 0..n as i64 {
+            black_box(key_of(black_box(m)).stream().next_u64());
+        }
+        t.elapsed().as_secs_f64()
+    };
+    let sd = stats((0..runs).map(|_| seed_only()).collect());
+    // The published rule's arithmetic with nothing else: the seed, one
+    // output for the first category, five picks, four shuffle swaps.
+    let rule_arithmetic = || {
+        let mut scratch = ids.clone();
+        let t = Instant::now();
+        for m in 0..n as i64 {
+            let mut r = key_of(black_box(m)).stream();
+            black_box(r.below(8));
+            for i in 0..5 {
+                let j = i + r.below(scratch.len() - i);
+                scratch.swap(i, j);
+            }
+            for i in (1..5).rev() {
+                let j = r.below(i + 1);
+                scratch.swap(i, j);
+            }
+            black_box(&scratch[..5]);
+        }
+        t.elapsed().as_secs_f64()
+    };
+    let ra = stats((0..runs).map(|_| rule_arithmetic()).collect());
+    println!(
+        "| (the rule's arithmetic alone: that seed, 10 stream outputs, the swaps) | {} | the floor: {} | {:.1}× | — |",
+        spread(ra),
+        spread(f),
+        ra.0 / f.0
+    );
+    println!(
+        "| (of each draw above: the audited seed alone, `DrawKey::stream`) | {} | the floor: {} | {:.1}× | — |",
+        spread(sd),
+        spread(f),
+        sd.0 / f.0
+    );
+    println!(
+        "| (the same, against the floor without history) | {} | the floor: {} | {:.1}× | — |",
+        spread(a),
+        spread(f),
+        a.0 / f.0
+    );
 }
 
 fn main() {

@@ -5,11 +5,12 @@
 //! numbers); transactions run at READ COMMITTED, and every atomic contract
 //! is an `INSERT ... ON CONFLICT` on such a constraint, so concurrent callers
 //! queue on the index entry and the loser sees the winner's row. Bulk
-//! writes stream the answer log and the ledger with `COPY`.
+//! writes (the answer log, the ledger, the rollups) bind each column as an
+//! array and spread it with `UNNEST`: one statement per table per batch.
 
 use crate::StoreOptions;
 use crate::codec::{encode_answers, micros, month_of};
-use crate::sql::db;
+use crate::sql::{Rollups, db};
 use ccsa_core::Result;
 use ccsa_core::scoring::{DailySubmission, LedgerEntry};
 use chrono::NaiveDate;
@@ -117,46 +118,30 @@ impl PgStore {
         &self.pool
     }
 
-    /// Streams the log rows into a temporary table with `COPY`, then moves
-    /// them into `submissions` with one `INSERT ... SELECT ... ON CONFLICT
-    /// DO NOTHING RETURNING`, giving the keys that were new.
+    /// Inserts log rows in one statement, each column bound as an array and
+    /// spread by `UNNEST`, giving the (member, day) keys that were new.
     async fn insert_log(
         tx: &mut Transaction<'static, Postgres>,
         subs: &[&DailySubmission],
     ) -> Result<HashSet<(i64, NaiveDate)>> {
-        let mut inserted = HashSet::new();
+        let mut inserted = HashSet::with_capacity(subs.len());
         if subs.is_empty() {
             return Ok(inserted);
         }
-        sqlx::query(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS submissions_in (LIKE submissions INCLUDING DEFAULTS) ON COMMIT DELETE ROWS",
-        )
-        .execute(&mut **tx)
-        .await
-        .map_err(db)?;
-        let mut text = String::with_capacity(subs.len() * 96);
-        for s in subs {
-            text.push_str(&format!(
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-                s.member.0,
-                s.day,
-                month_of(s.day),
-                s.org.0,
-                micros(s.submitted_at),
-                s.correct,
-                s.points,
-                encode_answers(&s.answers)
-            ));
-        }
-        let mut copy = tx
-            .copy_in_raw("COPY submissions_in (member, day, month, org, submitted_at, correct, points, answers) FROM STDIN")
-            .await
-            .map_err(db)?;
-        copy.send(text.as_bytes()).await.map_err(db)?;
-        copy.finish().await.map_err(db)?;
+        let col = |f: fn(&DailySubmission) -> i64| subs.iter().map(|s| f(s)).collect::<Vec<i64>>();
         let rows = sqlx::query(
-            "INSERT INTO submissions SELECT * FROM submissions_in ON CONFLICT (member, day) DO NOTHING RETURNING member, day",
+            "INSERT INTO submissions (member, day, month, org, submitted_at, correct, points, answers) \
+             SELECT * FROM UNNEST($1::bigint[], $2::date[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[]) \
+             ON CONFLICT (member, day) DO NOTHING RETURNING member, day",
         )
+        .bind(col(|s| s.member.0))
+        .bind(subs.iter().map(|s| s.day).collect::<Vec<NaiveDate>>())
+        .bind(col(|s| month_of(s.day)))
+        .bind(col(|s| s.org.0))
+        .bind(col(|s| micros(s.submitted_at)))
+        .bind(col(|s| i64::from(s.correct)))
+        .bind(col(|s| s.points))
+        .bind(subs.iter().map(|s| encode_answers(&s.answers)).collect::<Vec<String>>())
         .fetch_all(&mut **tx)
         .await
         .map_err(db)?;
@@ -166,14 +151,10 @@ impl PgStore {
                 r.try_get("day").map_err(db)?,
             ));
         }
-        sqlx::query("TRUNCATE submissions_in")
-            .execute(&mut **tx)
-            .await
-            .map_err(db)?;
         Ok(inserted)
     }
 
-    /// Streams ledger rows with `COPY`.
+    /// Inserts ledger rows in one statement (arrays through `UNNEST`).
     async fn insert_ledger(
         tx: &mut Transaction<'static, Postgres>,
         entries: &[&LedgerEntry],
@@ -181,24 +162,110 @@ impl PgStore {
         if entries.is_empty() {
             return Ok(());
         }
-        let mut text = String::with_capacity(entries.len() * 64);
-        for e in entries {
-            text.push_str(&format!(
-                "{}\t{}\t{}\t{}\t{}\t{}\n",
-                e.member.0,
-                e.org.0,
-                e.day,
-                e.kind.as_str(),
-                e.points,
-                micros(e.at)
-            ));
-        }
-        let mut copy = tx
-            .copy_in_raw("COPY ledger (member, org, day, kind, points, at) FROM STDIN")
+        let col = |f: fn(&LedgerEntry) -> i64| entries.iter().map(|e| f(e)).collect::<Vec<i64>>();
+        sqlx::query(
+            "INSERT INTO ledger (member, org, day, kind, points, at) \
+             SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::date[], $4::text[], $5::bigint[], $6::bigint[])",
+        )
+        .bind(col(|e| e.member.0))
+        .bind(col(|e| e.org.0))
+        .bind(entries.iter().map(|e| e.day).collect::<Vec<NaiveDate>>())
+        .bind(entries.iter().map(|e| e.kind.as_str()).collect::<Vec<&str>>())
+        .bind(col(|e| e.points))
+        .bind(col(|e| micros(e.at)))
+        .execute(&mut **tx)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    /// Writes one batch's rollups: one upsert per table, its rows bound as
+    /// arrays through `UNNEST` (one prepared statement whatever the batch
+    /// size, instead of a multi-row `VALUES` list per chunk).
+    async fn write_rollups(tx: &mut Transaction<'static, Postgres>, r: &Rollups) -> Result<()> {
+        if !r.totals.is_empty() {
+            let t = &r.totals;
+            sqlx::query(
+                "INSERT INTO member_totals (member, org, county, points, reached_at) \
+                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[]) \
+                 ON CONFLICT (member) DO UPDATE SET points = member_totals.points + excluded.points, \
+                 reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE member_totals.reached_at END",
+            )
+            .bind(t.iter().map(|x| x.0).collect::<Vec<i64>>())
+            .bind(t.iter().map(|x| x.1).collect::<Vec<i64>>())
+            .bind(t.iter().map(|x| x.2).collect::<Vec<i64>>())
+            .bind(t.iter().map(|x| x.3).collect::<Vec<i64>>())
+            .bind(t.iter().map(|x| x.4).collect::<Vec<i64>>())
+            .execute(&mut **tx)
             .await
             .map_err(db)?;
-        copy.send(text.as_bytes()).await.map_err(db)?;
-        copy.finish().await.map_err(db)?;
+        }
+        if !r.months.is_empty() {
+            let m = &r.months;
+            sqlx::query(
+                "INSERT INTO member_months (member, month, org, county, points, days, reached_at) \
+                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[]) \
+                 ON CONFLICT (member, month) DO UPDATE SET points = member_months.points + excluded.points, \
+                 days = member_months.days + excluded.days, \
+                 reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE member_months.reached_at END",
+            )
+            .bind(m.iter().map(|x| x.0).collect::<Vec<i64>>())
+            .bind(m.iter().map(|x| x.1).collect::<Vec<i64>>())
+            .bind(m.iter().map(|x| x.2).collect::<Vec<i64>>())
+            .bind(m.iter().map(|x| x.3).collect::<Vec<i64>>())
+            .bind(m.iter().map(|x| x.4).collect::<Vec<i64>>())
+            .bind(m.iter().map(|x| x.5).collect::<Vec<i64>>())
+            .bind(m.iter().map(|x| x.6).collect::<Vec<i64>>())
+            .execute(&mut **tx)
+            .await
+            .map_err(db)?;
+        }
+        if !r.org_days.is_empty() {
+            let d = &r.org_days;
+            sqlx::query(
+                "INSERT INTO org_days (org, day, participants, points) \
+                 SELECT * FROM UNNEST($1::bigint[], $2::date[], $3::bigint[], $4::bigint[]) \
+                 ON CONFLICT (org, day) DO UPDATE SET participants = org_days.participants + excluded.participants, \
+                 points = org_days.points + excluded.points",
+            )
+            .bind(d.iter().map(|x| x.0).collect::<Vec<i64>>())
+            .bind(d.iter().map(|x| x.1).collect::<Vec<NaiveDate>>())
+            .bind(d.iter().map(|x| x.2).collect::<Vec<i64>>())
+            .bind(d.iter().map(|x| x.3).collect::<Vec<i64>>())
+            .execute(&mut **tx)
+            .await
+            .map_err(db)?;
+        }
+        if !r.card_upserts.is_empty() {
+            let c = &r.card_upserts;
+            sqlx::query(
+                "INSERT INTO review_cards (member, question, repetitions, interval_days, ease_milli, due) \
+                 SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::date[]) \
+                 ON CONFLICT (member, question) DO UPDATE SET repetitions = excluded.repetitions, \
+                 interval_days = excluded.interval_days, ease_milli = excluded.ease_milli, due = excluded.due",
+            )
+            .bind(c.iter().map(|x| x.0).collect::<Vec<i64>>())
+            .bind(c.iter().map(|x| x.1.question.0).collect::<Vec<i64>>())
+            .bind(c.iter().map(|x| i64::from(x.1.repetitions)).collect::<Vec<i64>>())
+            .bind(c.iter().map(|x| i64::from(x.1.interval_days)).collect::<Vec<i64>>())
+            .bind(c.iter().map(|x| i64::from(x.1.ease_milli)).collect::<Vec<i64>>())
+            .bind(c.iter().map(|x| x.1.due).collect::<Vec<NaiveDate>>())
+            .execute(&mut **tx)
+            .await
+            .map_err(db)?;
+        }
+        if !r.card_removals.is_empty() {
+            let c = &r.card_removals;
+            sqlx::query(
+                "DELETE FROM review_cards WHERE (member, question) IN \
+                 (SELECT * FROM UNNEST($1::bigint[], $2::bigint[]))",
+            )
+            .bind(c.iter().map(|x| x.0).collect::<Vec<i64>>())
+            .bind(c.iter().map(|x| x.1).collect::<Vec<i64>>())
+            .execute(&mut **tx)
+            .await
+            .map_err(db)?;
+        }
         Ok(())
     }
 

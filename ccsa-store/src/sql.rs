@@ -100,11 +100,11 @@ impl Placeholders {
     }
 }
 
-/// Multi-row `INSERT` helpers for the answer log and the ledger, used by
-/// SQLite (PostgreSQL streams the same rows with `COPY`).
+/// Multi-row `INSERT` helpers for the answer log, the ledger and the
+/// rollups, used by SQLite (PostgreSQL binds the same rows as arrays).
 #[cfg(feature = "sqlite")]
 pub mod multi_row {
-    use super::{CHUNK, Placeholders, db};
+    use super::{CHUNK, Placeholders, Rollups, db};
     use crate::codec::{encode_answers, micros, month_of};
     use ccsa_core::Result;
     use ccsa_core::scoring::{DailySubmission, LedgerEntry};
@@ -147,6 +147,92 @@ pub mod multi_row {
         Ok(inserted)
     }
 
+    /// Writes one batch's rollups with multi-row upserts of [`CHUNK`] rows.
+    pub async fn write_rollups(
+        tx: &mut Transaction<'static, Sqlite>,
+        r: &Rollups,
+        ph: Placeholders,
+    ) -> Result<()> {
+        for chunk in r.totals.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO member_totals (member, org, county, points, reached_at) VALUES {} \
+                 ON CONFLICT (member) DO UPDATE SET points = member_totals.points + excluded.points, \
+                 reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE member_totals.reached_at END",
+                ph.values(chunk.len(), 5, 1)
+            );
+            let mut q = sqlx::query(&sql);
+            for (m, org, county, points, at) in chunk {
+                q = q.bind(m).bind(org).bind(county).bind(points).bind(at);
+            }
+            q.execute(&mut **tx).await.map_err(db)?;
+        }
+        for chunk in r.months.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO member_months (member, month, org, county, points, days, reached_at) VALUES {} \
+                 ON CONFLICT (member, month) DO UPDATE SET points = member_months.points + excluded.points, \
+                 days = member_months.days + excluded.days, \
+                 reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE member_months.reached_at END",
+                ph.values(chunk.len(), 7, 1)
+            );
+            let mut q = sqlx::query(&sql);
+            for (m, month, org, county, points, days, at) in chunk {
+                q = q
+                    .bind(m)
+                    .bind(month)
+                    .bind(org)
+                    .bind(county)
+                    .bind(points)
+                    .bind(days)
+                    .bind(at);
+            }
+            q.execute(&mut **tx).await.map_err(db)?;
+        }
+        for chunk in r.org_days.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO org_days (org, day, participants, points) VALUES {} \
+                 ON CONFLICT (org, day) DO UPDATE SET participants = org_days.participants + excluded.participants, \
+                 points = org_days.points + excluded.points",
+                ph.values(chunk.len(), 4, 1)
+            );
+            let mut q = sqlx::query(&sql);
+            for (org, day, n, p) in chunk {
+                q = q.bind(org).bind(day).bind(n).bind(p);
+            }
+            q.execute(&mut **tx).await.map_err(db)?;
+        }
+        for chunk in r.card_upserts.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO review_cards (member, question, repetitions, interval_days, ease_milli, due) VALUES {} \
+                 ON CONFLICT (member, question) DO UPDATE SET repetitions = excluded.repetitions, \
+                 interval_days = excluded.interval_days, ease_milli = excluded.ease_milli, due = excluded.due",
+                ph.values(chunk.len(), 6, 1)
+            );
+            let mut q = sqlx::query(&sql);
+            for (m, c) in chunk {
+                q = q
+                    .bind(m)
+                    .bind(c.question.0)
+                    .bind(i64::from(c.repetitions))
+                    .bind(i64::from(c.interval_days))
+                    .bind(i64::from(c.ease_milli))
+                    .bind(c.due);
+            }
+            q.execute(&mut **tx).await.map_err(db)?;
+        }
+        for chunk in r.card_removals.chunks(CHUNK) {
+            let sql = format!(
+                "DELETE FROM review_cards WHERE (member, question) IN (VALUES {})",
+                ph.values(chunk.len(), 2, 1)
+            );
+            let mut q = sqlx::query(&sql);
+            for (m, question) in chunk {
+                q = q.bind(m).bind(question);
+            }
+            q.execute(&mut **tx).await.map_err(db)?;
+        }
+        Ok(())
+    }
+
     /// Inserts ledger rows.
     pub async fn insert_ledger(
         tx: &mut Transaction<'static, Sqlite>,
@@ -181,6 +267,23 @@ pub const JSON_CHUNK: usize = 5000;
 /// SQLite's 32,766 and PostgreSQL's 65,535 limits).
 pub const CHUNK: usize = 400;
 
+/// The rollup rows one batch of submissions changes, aggregated so each row
+/// is written once: what `write_batch` hands to a backend's `write_rollups`.
+#[derive(Debug, Default)]
+pub struct Rollups {
+    /// `member_totals` additions: member, org, county, points, reached_at.
+    pub totals: Vec<(i64, i64, i64, i64, i64)>,
+    /// `member_months` additions: member, month, org, county, points, days,
+    /// reached_at.
+    pub months: Vec<(i64, i64, i64, i64, i64, i64, i64)>,
+    /// `org_days` additions: org, day, participants, points.
+    pub org_days: Vec<(i64, chrono::NaiveDate, i64, i64)>,
+    /// Review cards to write (the last change per member and question).
+    pub card_upserts: Vec<(i64, ccsa_core::quiz::ReviewCard)>,
+    /// Review cards to delete: member, question.
+    pub card_removals: Vec<(i64, i64)>,
+}
+
 pub const ORG_COLS: &str = "id, county, kind, name, credit_code, leader_name, leader_phone, liaison_name, liaison_phone, listed_on, retired_on";
 pub const ADMIN_COLS: &str =
     "id, org, username, real_name, phone, email, password_hash, registered_at";
@@ -202,8 +305,9 @@ pub const QUESTION_COLS: &str = "id, owner_org, kind, stem, options, answer, exp
 /// `$store` must provide `async fn tx(&self) -> Result<Transaction<'static, $db>>`
 /// (a write transaction), `fn reader(&self) -> &Pool<$db>`, `fn writer(&self)
 /// -> &Pool<$db>`, `const BACKEND: &'static str` and
-/// `const PLACEHOLDERS: Placeholders`, the bulk writers `insert_log` and
-/// `insert_ledger` (multi-row `INSERT` or `COPY`), the list binding
+/// `const PLACEHOLDERS: Placeholders`, the bulk writers `insert_log`,
+/// `insert_ledger` and `write_rollups` (multi-row statements on SQLite,
+/// arrays through `UNNEST` on PostgreSQL), the list binding
 /// `bind_texts` with its test `IN_TEXT_LIST` (a JSON array on SQLite, a
 /// `text[]` on PostgreSQL), `const JSON_BULK: bool` (member imports insert
 /// JSON arrays of rows rather than multi-row `VALUES`), `SEARCH_PRELUDE`
@@ -1070,49 +1174,6 @@ macro_rules! sql_store {
                         e.insert(self.county_of(&mut tx, OrgId(a.org)).await?);
                     }
                 }
-                let rows: Vec<_> = totals.iter().collect();
-                for chunk in rows.chunks(CHUNK) {
-                    let sql = format!(
-                        "INSERT INTO member_totals (member, org, county, points, reached_at) VALUES {} \
-                         ON CONFLICT (member) DO UPDATE SET points = member_totals.points + excluded.points, \
-                         reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE member_totals.reached_at END",
-                        <$store>::PLACEHOLDERS.values(chunk.len(), 5, 1)
-                    );
-                    let mut q = sqlx::query(&sql);
-                    for (m, a) in chunk {
-                        q = q.bind(**m).bind(a.org).bind(county[&a.org]).bind(a.points).bind(a.positive.unwrap_or(a.first));
-                    }
-                    q.execute(&mut *tx).await.map_err(db)?;
-                }
-                let rows: Vec<_> = months.iter().collect();
-                for chunk in rows.chunks(CHUNK) {
-                    let sql = format!(
-                        "INSERT INTO member_months (member, month, org, county, points, days, reached_at) VALUES {} \
-                         ON CONFLICT (member, month) DO UPDATE SET points = member_months.points + excluded.points, \
-                         days = member_months.days + excluded.days, \
-                         reached_at = CASE WHEN excluded.points > 0 THEN excluded.reached_at ELSE member_months.reached_at END",
-                        <$store>::PLACEHOLDERS.values(chunk.len(), 7, 1)
-                    );
-                    let mut q = sqlx::query(&sql);
-                    for ((m, month), a) in chunk {
-                        q = q.bind(*m).bind(*month).bind(a.org).bind(county[&a.org]).bind(a.points).bind(a.days).bind(a.positive.unwrap_or(a.first));
-                    }
-                    q.execute(&mut *tx).await.map_err(db)?;
-                }
-                let rows: Vec<_> = org_days.iter().collect();
-                for chunk in rows.chunks(CHUNK) {
-                    let sql = format!(
-                        "INSERT INTO org_days (org, day, participants, points) VALUES {} \
-                         ON CONFLICT (org, day) DO UPDATE SET participants = org_days.participants + excluded.participants, \
-                         points = org_days.points + excluded.points",
-                        <$store>::PLACEHOLDERS.values(chunk.len(), 4, 1)
-                    );
-                    let mut q = sqlx::query(&sql);
-                    for ((org, day), (n, p)) in chunk {
-                        q = q.bind(*org).bind(*day).bind(*n).bind(*p);
-                    }
-                    q.execute(&mut *tx).await.map_err(db)?;
-                }
                 // 4. review cards: the last change per (member, question) wins
                 let mut cards: BTreeMap<(i64, i64), Option<ReviewCard>> = BTreeMap::new();
                 for s in &new {
@@ -1123,38 +1184,17 @@ macro_rules! sql_store {
                         };
                     }
                 }
-                let upserts: Vec<(i64, ReviewCard)> = cards.iter().filter_map(|((m, _), c)| c.map(|c| (*m, c))).collect();
-                for chunk in upserts.chunks(CHUNK) {
-                    let sql = format!(
-                        "INSERT INTO review_cards (member, question, repetitions, interval_days, ease_milli, due) VALUES {} \
-                         ON CONFLICT (member, question) DO UPDATE SET repetitions = excluded.repetitions, \
-                         interval_days = excluded.interval_days, ease_milli = excluded.ease_milli, due = excluded.due",
-                        <$store>::PLACEHOLDERS.values(chunk.len(), 6, 1)
-                    );
-                    let mut q = sqlx::query(&sql);
-                    for (m, c) in chunk {
-                        q = q
-                            .bind(*m)
-                            .bind(c.question.0)
-                            .bind(i64::from(c.repetitions))
-                            .bind(i64::from(c.interval_days))
-                            .bind(i64::from(c.ease_milli))
-                            .bind(c.due);
-                    }
-                    q.execute(&mut *tx).await.map_err(db)?;
-                }
-                let removals: Vec<(i64, i64)> = cards.iter().filter(|(_, c)| c.is_none()).map(|(k, _)| *k).collect();
-                for chunk in removals.chunks(CHUNK) {
-                    let sql = format!(
-                        "DELETE FROM review_cards WHERE (member, question) IN (VALUES {})",
-                        <$store>::PLACEHOLDERS.values(chunk.len(), 2, 1)
-                    );
-                    let mut q = sqlx::query(&sql);
-                    for (m, qid) in chunk {
-                        q = q.bind(*m).bind(*qid);
-                    }
-                    q.execute(&mut *tx).await.map_err(db)?;
-                }
+                let rollups = Rollups {
+                    totals: totals.iter().map(|(m, a)| (*m, a.org, county[&a.org], a.points, a.positive.unwrap_or(a.first))).collect(),
+                    months: months
+                        .iter()
+                        .map(|((m, month), a)| (*m, *month, a.org, county[&a.org], a.points, a.days, a.positive.unwrap_or(a.first)))
+                        .collect(),
+                    org_days: org_days.iter().map(|((org, day), (n, p))| (*org, *day, *n, *p)).collect(),
+                    card_upserts: cards.iter().filter_map(|((m, _), c)| c.map(|c| (*m, c))).collect(),
+                    card_removals: cards.iter().filter(|(_, c)| c.is_none()).map(|(k, _)| *k).collect(),
+                };
+                <$store>::write_rollups(&mut tx, &rollups).await?;
                 // 5. outcomes; submissions stored before this batch are read back
                 let mut stored: HashMap<(i64, NaiveDate), QuizResult> = HashMap::new();
                 for &i in &unique {

@@ -147,6 +147,13 @@ impl SqliteStore {
         crate::sql::multi_row::insert_ledger(tx, entries, Self::PLACEHOLDERS).await
     }
 
+    async fn write_rollups(
+        tx: &mut Transaction<'static, Sqlite>,
+        r: &crate::sql::Rollups,
+    ) -> Result<()> {
+        crate::sql::multi_row::write_rollups(tx, r, Self::PLACEHOLDERS).await
+    }
+
     /// `PRAGMA integrity_check`: `Ok(())` when SQLite reports `ok`.
     pub async fn integrity_check(&self) -> Result<()> {
         let r: String = sqlx::query_scalar("PRAGMA integrity_check")

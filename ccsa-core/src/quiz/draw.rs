@@ -156,38 +156,49 @@ pub struct DailyDraw {
     pub reviews: u8,
 }
 
-/// A small open-addressing set of question ids (linear probing, load ≤ 1/2),
-/// built once per draw: cheaper than sorting the history.
+/// The ids seen within the freshness window: an open-addressing table
+/// (linear probing, load ≤ 1/2) whose slots carry the epoch of the draw that
+/// wrote them, so a reused table needs no clearing between draws.
+#[derive(Debug, Default)]
 struct SeenSet {
-    table: Vec<i64>,
+    table: Vec<(i64, u32)>,
     mask: usize,
+    epoch: u32,
+    /// Whether this draw's set has any id (an empty history never probes).
+    any: bool,
 }
 
 impl SeenSet {
-    const EMPTY: i64 = i64::MIN;
+    /// Starts a new draw's set sized for at most `upper` ids.
+    fn reset(&mut self, upper: usize) {
+        self.any = false;
+        if upper == 0 {
+            return;
+        }
+        let cap = (2 * upper).next_power_of_two().max(8);
+        if cap > self.table.len() || self.epoch == u32::MAX {
+            self.table = vec![(0, 0); cap.max(self.table.len())];
+            self.mask = self.table.len() - 1;
+            self.epoch = 0;
+        }
+        self.epoch += 1;
+    }
 
-    fn new(ids: impl Iterator<Item = QuestionId> + Clone) -> SeenSet {
-        let n = ids.clone().count();
-        if n == 0 {
-            // Nothing seen: no table (and no allocation); `contains` is false.
-            return SeenSet {
-                table: Vec::new(),
-                mask: 0,
-            };
-        }
-        let cap = (2 * n).next_power_of_two().max(8);
-        let mut s = SeenSet {
-            table: vec![Self::EMPTY; cap],
-            mask: cap - 1,
-        };
-        for q in ids {
-            let mut i = Self::slot(q.0) & s.mask;
-            while s.table[i] != Self::EMPTY && s.table[i] != q.0 {
-                i = (i + 1) & s.mask;
+    #[inline]
+    fn insert(&mut self, q: QuestionId) {
+        self.any = true;
+        let mut i = Self::slot(q.0) & self.mask;
+        loop {
+            let (id, epoch) = self.table[i];
+            if epoch != self.epoch {
+                self.table[i] = (q.0, self.epoch);
+                return;
             }
-            s.table[i] = q.0;
+            if id == q.0 {
+                return;
+            }
+            i = (i + 1) & self.mask;
         }
-        s
     }
 
     #[inline]
@@ -199,18 +210,46 @@ impl SeenSet {
 
     #[inline]
     fn contains(&self, q: QuestionId) -> bool {
-        if self.table.is_empty() {
+        if !self.any {
             return false;
         }
         let mut i = Self::slot(q.0) & self.mask;
         loop {
-            match self.table[i] {
-                Self::EMPTY => return false,
-                v if v == q.0 => return true,
-                _ => i = (i + 1) & self.mask,
+            let (id, epoch) = self.table[i];
+            if epoch != self.epoch {
+                return false;
             }
+            if id == q.0 {
+                return true;
+            }
+            i = (i + 1) & self.mask;
         }
     }
+}
+
+/// Reusable buffers for drawing many members' questions in a row (audits,
+/// simulations, bulk issuing): the same rule as [`draw`], with no allocation
+/// per draw once the buffers have grown.
+///
+/// ```
+/// use ccsa_core::quiz::{draw, DrawConfig, DrawHistory, DrawKey, DrawPool, DrawScratch, QuestionId};
+/// use ccsa_core::directory::MemberId;
+/// use chrono::NaiveDate;
+///
+/// let pool = DrawPool::new((1..=60).map(|i| (QuestionId(i), ["法律法规", "应急处置"][i as usize % 2])));
+/// let mut scratch = DrawScratch::default();
+/// for m in 1..=3 {
+///     let key = DrawKey { member: MemberId(m), day: NaiveDate::from_ymd_opt(2020, 3, 24).unwrap(), bank_revision: 1, seed: 2020 };
+///     let (questions, reviews) = scratch.draw(&pool, &key, DrawHistory::default(), &DrawConfig::default())?;
+///     let owned = draw(&pool, &key, DrawHistory::default(), &DrawConfig::default())?;
+///     assert_eq!((questions, reviews), (&owned.questions[..], owned.reviews));
+/// }
+/// # Ok::<(), ccsa_core::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct DrawScratch {
+    chosen: Vec<QuestionId>,
+    seen: SeenSet,
 }
 
 #[inline]
@@ -277,115 +316,143 @@ pub fn draw(
     history: DrawHistory<'_>,
     config: &DrawConfig,
 ) -> Result<DailyDraw> {
-    let n = usize::from(config.per_day);
-    if n == 0 || pool.len() < n {
-        return Err(ErrorCode::BankTooSmall.into());
-    }
-    let mut rng = key.stream();
-    let mut chosen: Vec<QuestionId> = Vec::with_capacity(n);
-
-    // Questions seen within the freshness window (excluding today).
-    let cutoff = key.day - chrono::Duration::days(i64::from(config.fresh_days));
-    let seen = SeenSet::new(
-        history
-            .recent
-            .iter()
-            .filter(|(_, d)| *d > cutoff && *d < key.day)
-            .map(|(q, _)| *q),
-    );
-    let is_seen = |q: QuestionId| seen.contains(q);
-
-    // 2. reviews
-    let mut reviews = 0u8;
-    for &q in history.due_reviews {
-        if reviews >= config.max_reviews || chosen.len() >= n {
-            break;
-        }
-        if pool.contains(q) && !chosen.contains(&q) {
-            chosen.push(q);
-            reviews += 1;
-        }
-    }
-
-    // 3. fresh, round-robin over categories
-    let ncat = pool.ranges.len();
-    if chosen.len() < n && ncat > 0 {
-        // `cat` walks the categories from `start`, wrapping; `turn` counts
-        // the categories visited in this round (no division on this path).
-        let mut cat = rng.below(ncat);
-        let mut turn = 0usize;
-        let mut progress = false;
-        while chosen.len() < n {
-            let (lo, hi) = pool.ranges[cat];
-            let (lo, hi) = (lo as usize, hi as usize);
-            let len = hi - lo;
-            let mut picked = None;
-            for _ in 0..4 {
-                let q = pool.ids[lo + rng.below(len)];
-                if !is_seen(q) && !chosen.contains(&q) {
-                    picked = Some(q);
-                    break;
-                }
-            }
-            if picked.is_none() {
-                let off = rng.below(len);
-                picked = (0..len)
-                    .map(|i| pool.ids[lo + (off + i) % len])
-                    .find(|q| !is_seen(*q) && !chosen.contains(q));
-            }
-            if let Some(q) = picked {
-                chosen.push(q);
-                progress = true;
-            }
-            cat += 1;
-            if cat == ncat {
-                cat = 0;
-            }
-            turn += 1;
-            if turn == ncat {
-                if !progress {
-                    break;
-                }
-                progress = false;
-                turn = 0;
-            }
-        }
-    }
-
-    // 4. bank short of unseen questions: least recently seen first
-    if chosen.len() < n {
-        let tiebreak = rng.next_u64();
-        let mut last: std::collections::HashMap<QuestionId, NaiveDate> =
-            std::collections::HashMap::new();
-        for &(q, d) in history.recent.iter().filter(|(_, d)| *d < key.day) {
-            let e = last.entry(q).or_insert(d);
-            *e = (*e).max(d);
-        }
-        let last_seen = |q: QuestionId| last.get(&q).copied();
-        let mut rest: Vec<(Option<NaiveDate>, u64, QuestionId)> = pool
-            .sorted
-            .iter()
-            .copied()
-            .filter(|q| !chosen.contains(q))
-            .map(|q| (last_seen(q), mix(tiebreak ^ q.0 as u64), q))
-            .collect();
-        rest.sort_unstable();
-        chosen.extend(rest.into_iter().take(n - chosen.len()).map(|(_, _, q)| q));
-    }
-    if chosen.len() < n {
-        return Err(ErrorCode::BankTooSmall.into());
-    }
-
-    // 5. shuffle
-    for i in (1..chosen.len()).rev() {
-        let j = rng.below(i + 1);
-        chosen.swap(i, j);
-    }
+    let mut scratch = DrawScratch {
+        chosen: Vec::with_capacity(usize::from(config.per_day)),
+        seen: SeenSet::default(),
+    };
+    let reviews = scratch.draw(pool, key, history, config)?.1;
     Ok(DailyDraw {
         key: *key,
-        questions: chosen,
+        questions: scratch.chosen,
         reviews,
     })
+}
+
+impl DrawScratch {
+    /// Draws one member's questions for one day into these buffers: the
+    /// questions in the order shown and how many are reviews. Same rule and
+    /// same result as [`draw`].
+    pub fn draw(
+        &mut self,
+        pool: &DrawPool,
+        key: &DrawKey,
+        history: DrawHistory<'_>,
+        config: &DrawConfig,
+    ) -> Result<(&[QuestionId], u8)> {
+        let n = usize::from(config.per_day);
+        if n == 0 || pool.len() < n {
+            return Err(ErrorCode::BankTooSmall.into());
+        }
+        let mut rng = key.stream();
+        // A local vector (moved back at the end) keeps its length in a
+        // register across the picks.
+        let mut chosen = std::mem::take(&mut self.chosen);
+        chosen.clear();
+
+        // Questions seen within the freshness window (excluding today).
+        let seen = &mut self.seen;
+        seen.reset(history.recent.len());
+        if !history.recent.is_empty() {
+            let cutoff = key.day - chrono::Duration::days(i64::from(config.fresh_days));
+            for (q, d) in history.recent {
+                if *d > cutoff && *d < key.day {
+                    seen.insert(*q);
+                }
+            }
+        }
+        let seen = &*seen;
+        let is_seen = |q: QuestionId| seen.contains(q);
+
+        // 2. reviews
+        let mut reviews = 0u8;
+        for &q in history.due_reviews {
+            if reviews >= config.max_reviews || chosen.len() >= n {
+                break;
+            }
+            if pool.contains(q) && !chosen.contains(&q) {
+                chosen.push(q);
+                reviews += 1;
+            }
+        }
+
+        // 3. fresh, round-robin over categories
+        let ncat = pool.ranges.len();
+        if chosen.len() < n && ncat > 0 {
+            // `cat` walks the categories from `start`, wrapping; `turn` counts
+            // the categories visited in this round (no division on this path).
+            let mut cat = rng.below(ncat);
+            let mut turn = 0usize;
+            let mut progress = false;
+            while chosen.len() < n {
+                let (lo, hi) = pool.ranges[cat];
+                let (lo, hi) = (lo as usize, hi as usize);
+                let len = hi - lo;
+                let mut picked = None;
+                for _ in 0..4 {
+                    let q = pool.ids[lo + rng.below(len)];
+                    if !is_seen(q) && !chosen.contains(&q) {
+                        picked = Some(q);
+                        break;
+                    }
+                }
+                if picked.is_none() {
+                    let off = rng.below(len);
+                    picked = (0..len)
+                        .map(|i| pool.ids[lo + (off + i) % len])
+                        .find(|q| !is_seen(*q) && !chosen.contains(q));
+                }
+                if let Some(q) = picked {
+                    chosen.push(q);
+                    progress = true;
+                }
+                cat += 1;
+                if cat == ncat {
+                    cat = 0;
+                }
+                turn += 1;
+                if turn == ncat {
+                    if !progress {
+                        break;
+                    }
+                    progress = false;
+                    turn = 0;
+                }
+            }
+        }
+
+        // 4. bank short of unseen questions: least recently seen first
+        if chosen.len() < n {
+            let tiebreak = rng.next_u64();
+            let mut last: std::collections::HashMap<QuestionId, NaiveDate> =
+                std::collections::HashMap::new();
+            for &(q, d) in history.recent.iter().filter(|(_, d)| *d < key.day) {
+                let e = last.entry(q).or_insert(d);
+                *e = (*e).max(d);
+            }
+            let last_seen = |q: QuestionId| last.get(&q).copied();
+            let mut rest: Vec<(Option<NaiveDate>, u64, QuestionId)> = pool
+                .sorted
+                .iter()
+                .copied()
+                .filter(|q| !chosen.contains(q))
+                .map(|q| (last_seen(q), mix(tiebreak ^ q.0 as u64), q))
+                .collect();
+            rest.sort_unstable();
+            chosen.extend(rest.into_iter().take(n - chosen.len()).map(|(_, _, q)| q));
+        }
+        if chosen.len() < n {
+            self.chosen = chosen;
+            return Err(ErrorCode::BankTooSmall.into());
+        }
+
+        // 5. shuffle
+        for i in (1..chosen.len()).rev() {
+            let j = rng.below(i + 1);
+            chosen.swap(i, j);
+        }
+        self.chosen = chosen;
+        Ok((&self.chosen[..], reviews))
+    }
 }
 
 #[cfg(test)]
@@ -623,6 +690,45 @@ mod tests {
             let old: Vec<_> = recent.iter().map(|(q, _)| (*q, day - chrono::Duration::days(31))).collect();
             let d2 = draw(&p, &key(member, day), DrawHistory { recent: &old, due_reviews: &[] }, &cfg).unwrap();
             prop_assert_eq!(d2, draw(&p, &key(member, day), DrawHistory::default(), &cfg).unwrap());
+        }
+    }
+
+    /// One scratch reused over draws with histories of every size (and
+    /// across an epoch wrap) gives what a fresh scratch gives.
+    #[test]
+    fn reused_scratch_draws_like_a_fresh_one() {
+        let p = pool(300);
+        let cfg = DrawConfig::default();
+        let mut reused = DrawScratch::default();
+        for m in 0..400i64 {
+            if m == 200 {
+                reused.seen.epoch = u32::MAX - 1;
+            }
+            let day = d0() + chrono::Duration::days(m % 40);
+            let recent: Vec<(QuestionId, NaiveDate)> = (0..((m * 37) % 250))
+                .map(|i| {
+                    (
+                        QuestionId(1 + (i * 13 + m) % 300),
+                        day - chrono::Duration::days(i % 35),
+                    )
+                })
+                .collect();
+            let h = DrawHistory {
+                recent: &recent,
+                due_reviews: &[],
+            };
+            let (q, r) = reused.draw(&p, &key(m, day), h, &cfg).unwrap();
+            let mut fresh = DrawScratch::default();
+            let (fq, fr) = fresh.draw(&p, &key(m, day), h, &cfg).unwrap();
+            assert_eq!((q, r), (fq, fr), "member {m}");
+            for x in q {
+                assert!(
+                    !recent
+                        .iter()
+                        .any(|(s, d)| s == x && *d < day && *d > day - chrono::Duration::days(30)),
+                    "member {m}: {x} was seen"
+                );
+            }
         }
     }
 

@@ -12,7 +12,9 @@ mod question;
 mod review;
 mod upload;
 
-pub use draw::{DailyDraw, DrawConfig, DrawHistory, DrawKey, DrawPool, SplitMix64, draw};
+pub use draw::{
+    DailyDraw, DrawConfig, DrawHistory, DrawKey, DrawPool, DrawScratch, SplitMix64, draw,
+};
 pub use grading::{Answer, Graded, GradedAnswer, grade};
 pub use mix::{BankMix, draw_shared};
 pub use question::{
