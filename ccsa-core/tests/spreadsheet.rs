@@ -4,7 +4,7 @@ use calamine::Reader;
 use ccsa_core::clock::ManualClock;
 use ccsa_core::directory::{Cell, ImportMode, RowOutcome, TEMPLATE_COLUMNS, TEMPLATE_SHEET};
 use ccsa_core::scoring::Campaign;
-use ccsa_core::spreadsheet::{error_report_xlsx, read_member_rows, template_xlsx};
+use ccsa_core::spreadsheet::{Reveal, error_report_xlsx, read_member_rows, template_xlsx};
 use ccsa_core::store::{MemoryStore, Store};
 use ccsa_core::{Ccsa, ErrorCode, sample};
 use proptest::prelude::*;
@@ -359,7 +359,7 @@ fn error_report_marks_the_bad_cells() {
     let ctx = admin(&ccsa);
     let report =
         block(ccsa.import_rows(&ctx, read.clone(), ImportMode::DryRun, &mut |_, _| {})).unwrap();
-    let bytes = error_report_xlsx(&read, &report).unwrap();
+    let bytes = error_report_xlsx(&read, &report, Reveal::Full).unwrap();
     let mut book =
         calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
     let sheet = book.worksheet_range("导入结果").unwrap();

@@ -13,8 +13,9 @@ use ccsa_core::registry::{CountyId, OrgId};
 use ccsa_core::scoring::{QuizResult, SubmissionOutcome};
 use ccsa_core::service::TodaysQuiz;
 
-/// An ID number (身份证号) read by the core's validator.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// An ID number (身份证号) read by the core's validator. `Debug` shows the
+/// masked form only.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct IdNumberInfo {
     /// The 18-character form (15-digit numbers upgraded, `x` as `X`).
     pub normalized: String,
@@ -28,13 +29,31 @@ pub struct IdNumberInfo {
     pub region_code: String,
 }
 
-/// A mobile phone number read by the core's validator.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// A mobile phone number read by the core's validator. `Debug` shows the
+/// masked form only.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct PhoneInfo {
     /// Eleven digits.
     pub normalized: String,
     /// For display: `138****8000`.
     pub masked: String,
+}
+
+impl std::fmt::Debug for IdNumberInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdNumberInfo")
+            .field("masked", &self.masked)
+            .field("region_code", &self.region_code)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for PhoneInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhoneInfo")
+            .field("masked", &self.masked)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A question of the pool a draw is made from (for [`crate::helpers::audit_draw`]).
@@ -95,8 +114,9 @@ pub(crate) fn graded_items(answers: &[ccsa_core::quiz::GradedAnswer]) -> Vec<Gra
         .collect()
 }
 
-/// The admin registration form (管理员注册).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// The admin registration form (管理员注册). `Debug` masks the name and
+/// phone and hides the password.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct AdminRegistrationForm {
     /// 单位名称, exactly as listed.
     pub org_name: String,
@@ -112,6 +132,13 @@ pub struct AdminRegistrationForm {
     pub username: String,
     /// 密码.
     pub password: String,
+}
+
+impl std::fmt::Debug for AdminRegistrationForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The core form's `Debug` is the masked one.
+        std::fmt::Debug::fmt(&ccsa_core::admin::AdminRegistration::from(self.clone()), f)
+    }
 }
 
 impl From<AdminRegistrationForm> for ccsa_core::admin::AdminRegistration {
@@ -172,8 +199,9 @@ pub struct DepartmentRecord {
     pub name: String,
 }
 
-/// The member form (人员信息), as typed by an admin or a trainee.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// The member form (人员信息), as typed by an admin or a trainee. `Debug`
+/// masks the name, ID number and phone.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct MemberFormRecord {
     /// 用户姓名.
     pub name: String,
@@ -191,6 +219,12 @@ pub struct MemberFormRecord {
     pub email: String,
     /// 学历.
     pub education: String,
+}
+
+impl std::fmt::Debug for MemberFormRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&MemberForm::from(self.clone()), f)
+    }
 }
 
 impl From<MemberFormRecord> for MemberForm {

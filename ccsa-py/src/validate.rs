@@ -57,16 +57,23 @@ pub fn normalize_name(value: &str) -> PyResult<String> {
         .map_err(to_py)
 }
 
-fn check(values: Vec<Option<String>>, f: impl Fn(&str) -> ccsa_core::Result<String>) -> Table {
+/// The column check: `f` gives (normalised, masked) for a valid value.
+/// Unless `raw`, the `value` column is masked like the core masks raw text
+/// ([`ccsa_core::identity::mask_raw`]) and `normalized` holds the masked form.
+fn check(
+    values: Vec<Option<String>>,
+    raw: bool,
+    f: impl Fn(&str) -> ccsa_core::Result<(String, String)>,
+) -> Table {
     let mut ok = Vec::with_capacity(values.len());
     let mut code = Vec::with_capacity(values.len());
     let mut normalized = Vec::with_capacity(values.len());
     for v in &values {
         match v.as_deref().map(&f) {
-            Some(Ok(n)) => {
+            Some(Ok((exposed, masked))) => {
                 ok.push(Some(true));
                 code.push(None);
-                normalized.push(Some(n));
+                normalized.push(Some(if raw { exposed } else { masked }));
             }
             Some(Err(e)) => {
                 ok.push(Some(false));
@@ -80,6 +87,14 @@ fn check(values: Vec<Option<String>>, f: impl Fn(&str) -> ccsa_core::Result<Stri
             }
         }
     }
+    let values = if raw {
+        values
+    } else {
+        values
+            .into_iter()
+            .map(|v| v.map(|s| ccsa_core::identity::mask_raw(&s)))
+            .collect()
+    };
     Table::new(vec![
         ("value".into(), Column::Str(values)),
         ("ok".into(), Column::Bool(ok)),
@@ -88,30 +103,38 @@ fn check(values: Vec<Option<String>>, f: impl Fn(&str) -> ccsa_core::Result<Stri
     ])
 }
 
-/// check_id_numbers(values, today=None) -> Table
+/// check_id_numbers(values, today=None, raw=False) -> Table
 ///
 /// Validates a column of ID numbers (None allowed): a table of `value`,
 /// `ok`, `code` (None when ok; "VALUE_MISSING" for None) and `normalized`.
-/// The normalised values are personal data: handle the table accordingly.
+/// `value` and `normalized` are masked (`110***********002X`) unless
+/// `raw=True`: the unmasked table is personal data, handle it accordingly.
 #[pyfunction]
-#[pyo3(signature = (values, today=None))]
+#[pyo3(signature = (values, today=None, raw=false))]
 pub fn check_id_numbers(
     py: Python<'_>,
     values: Vec<Option<String>>,
     today: Option<&str>,
+    raw: bool,
 ) -> PyResult<Table> {
     let d = day(today)?;
     Ok(py.detach(|| {
-        check(values, |v| {
-            IdNumber::parse(v, d).map(|i| i.expose().to_string())
+        check(values, raw, |v| {
+            IdNumber::parse(v, d).map(|i| (i.expose().to_string(), i.masked()))
         })
     }))
 }
 
-/// check_phones(values) -> Table
+/// check_phones(values, raw=False) -> Table
 ///
-/// Validates a column of phone numbers: a table like `check_id_numbers`.
+/// Validates a column of phone numbers: a table like `check_id_numbers`,
+/// masked (`138****8000`) unless `raw=True`.
 #[pyfunction]
-pub fn check_phones(py: Python<'_>, values: Vec<Option<String>>) -> PyResult<Table> {
-    Ok(py.detach(|| check(values, |v| Phone::parse(v).map(|p| p.expose().to_string()))))
+#[pyo3(signature = (values, raw=false))]
+pub fn check_phones(py: Python<'_>, values: Vec<Option<String>>, raw: bool) -> PyResult<Table> {
+    Ok(py.detach(|| {
+        check(values, raw, |v| {
+            Phone::parse(v).map(|p| (p.expose().to_string(), p.masked()))
+        })
+    }))
 }

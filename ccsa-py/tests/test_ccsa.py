@@ -93,10 +93,17 @@ def test_column_checks_return_a_table():
     assert t.column("ok") == [True, False, False]
     assert t.column("code") == [None, "PHONE_INVALID", "VALUE_MISSING"]
     rows = t.to_pylist()
-    assert rows[0] == {"value": "13800138000", "ok": True, "code": None, "normalized": "13800138000"}
-    assert t.to_pydict()["normalized"] == ["13800138000", None, None]
+    assert rows[0] == {"value": "138****8000", "ok": True, "code": None, "normalized": "138****8000"}, "masked by default"
+    assert t.to_pydict()["normalized"] == ["138****8000", None, None]
+    assert t.column("value")[1] == "***", "an invalid value is masked too"
+    raw = ccsa.check_phones([" 138-0013-8000", "123", None], raw=True).to_pylist()
+    assert raw[0] == {"value": " 138-0013-8000", "ok": True, "code": None, "normalized": "13800138000"}
     ids = ccsa.check_id_numbers(["11010519491231002X", "1.10105E+17"], today="2020-03-24")
     assert ids.column("code") == [None, "ID_NUMBER_EXCEL_MANGLED"]
+    assert ids.column("normalized")[0] == "110***********002X"
+    assert ccsa.check_id_numbers(["11010519491231002X"], today="2020-03-24", raw=True).column("normalized") == [
+        "11010519491231002X"
+    ]
     with pytest.raises(KeyError):
         t.column("nope")
 

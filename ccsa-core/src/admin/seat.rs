@@ -52,7 +52,9 @@ impl Username {
 /// The notice's three failure reasons map to exactly three codes:
 /// `ORG_NOT_LISTED` (the org is not on the roster), `INVALID_INFO` (with every
 /// field error listed), `ADMIN_ALREADY_REGISTERED` (someone registered first).
-#[derive(Debug, Clone, Default, Deserialize)]
+///
+/// `Debug` masks the name and phone and never shows the password.
+#[derive(Clone, Default, Deserialize)]
 pub struct AdminRegistration {
     /// 单位名称: the bureau's or enterprise's name as listed.
     pub org_name: String,
@@ -68,6 +70,21 @@ pub struct AdminRegistration {
     pub username: String,
     /// 密码.
     pub password: String,
+}
+
+impl std::fmt::Debug for AdminRegistration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::identity::{mask_raw, mask_raw_name};
+        f.debug_struct("AdminRegistration")
+            .field("org_name", &self.org_name)
+            .field("credit_code", &self.credit_code)
+            .field("real_name", &mask_raw_name(&self.real_name))
+            .field("phone", &mask_raw(&self.phone))
+            .field("email", &self.email)
+            .field("username", &self.username)
+            .field("password", &"<hidden>")
+            .finish()
+    }
 }
 
 /// A registration whose fields passed validation.

@@ -83,7 +83,8 @@ impl Cell {
 
 /// One data row of the template, with its row number as the admin sees it
 /// in the spreadsheet (1-based, counting the header and anything above it).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// `Debug` and `Serialize` mask the name, ID number and phone cells.
+#[derive(Clone, PartialEq, Default, Deserialize)]
 pub struct ImportRow {
     /// Sheet row number.
     pub row: u32,
@@ -103,6 +104,59 @@ pub struct ImportRow {
     pub email: Cell,
     /// 学历
     pub education: Cell,
+}
+
+impl ImportRow {
+    /// The row with its name, ID number and phone cells masked (text cells
+    /// masked as text; a number cell becomes the text of its masked digits).
+    pub fn masked(&self) -> ImportRow {
+        use crate::identity::{mask_raw, mask_raw_name};
+        let text = |c: &Cell, f: fn(&str) -> String| match c {
+            Cell::Empty => Cell::Empty,
+            other => Cell::Text(f(&other.as_text())),
+        };
+        ImportRow {
+            name: text(&self.name, mask_raw_name),
+            id_number: text(&self.id_number, mask_raw),
+            phone: text(&self.phone, mask_raw),
+            ..self.clone()
+        }
+    }
+}
+
+impl std::fmt::Debug for ImportRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let m = self.masked();
+        f.debug_struct("ImportRow")
+            .field("row", &m.row)
+            .field("name", &m.name)
+            .field("department", &m.department)
+            .field("position", &m.position)
+            .field("gender", &m.gender)
+            .field("id_number", &m.id_number)
+            .field("phone", &m.phone)
+            .field("email", &m.email)
+            .field("education", &m.education)
+            .finish()
+    }
+}
+
+impl Serialize for ImportRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let m = self.masked();
+        let mut st = s.serialize_struct("ImportRow", 9)?;
+        st.serialize_field("row", &m.row)?;
+        st.serialize_field("name", &m.name)?;
+        st.serialize_field("department", &m.department)?;
+        st.serialize_field("position", &m.position)?;
+        st.serialize_field("gender", &m.gender)?;
+        st.serialize_field("id_number", &m.id_number)?;
+        st.serialize_field("phone", &m.phone)?;
+        st.serialize_field("email", &m.email)?;
+        st.serialize_field("education", &m.education)?;
+        st.end()
+    }
 }
 
 impl ImportRow {

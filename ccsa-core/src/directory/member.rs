@@ -22,8 +22,9 @@ impl fmt::Display for MemberId {
 
 /// A member as typed: one row of the import template (企业用户导入模板), the
 /// add form, or a QR-code invitation. All fields are raw text; [`MemberForm::validate`]
-/// is the one validator every path uses.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+/// is the one validator every path uses. `Debug` masks the name, ID number
+/// and phone.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct MemberForm {
     /// 用户姓名
     pub name: String,
@@ -41,6 +42,22 @@ pub struct MemberForm {
     pub email: String,
     /// 学历 (optional)
     pub education: String,
+}
+
+impl std::fmt::Debug for MemberForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::identity::{mask_raw, mask_raw_name};
+        f.debug_struct("MemberForm")
+            .field("name", &mask_raw_name(&self.name))
+            .field("department", &self.department)
+            .field("position", &self.position)
+            .field("gender", &self.gender)
+            .field("id_number", &mask_raw(&self.id_number))
+            .field("phone", &mask_raw(&self.phone))
+            .field("email", &self.email)
+            .field("education", &self.education)
+            .finish()
+    }
 }
 
 /// Maximum length of the free-text position (职位).

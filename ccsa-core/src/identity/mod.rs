@@ -4,7 +4,11 @@
 //! damage) into one canonical form, or fails with a precise [`ErrorCode`].
 //! ID numbers and phones are personal information under PIPL (个人信息保护法):
 //! their `Display`, `Debug` and `Serialize` are **masked**; the raw value needs
-//! an explicit `expose()` call.
+//! an explicit `expose()` call. Forms that carry such values as raw text
+//! ([`MemberForm`](crate::directory::MemberForm),
+//! [`ImportRow`](crate::directory::ImportRow),
+//! [`AdminRegistration`](crate::admin::AdminRegistration)) mask them in
+//! `Debug` too, with [`mask_raw`] and [`mask_raw_name`].
 //!
 //! | type | 中文 | canonical form | masked |
 //! |---|---|---|---|
@@ -71,6 +75,36 @@ pub(crate) fn mask_middle(s: &str, keep_start: usize, keep_end: usize) -> String
             }
         })
         .collect()
+}
+
+/// Masks a raw, possibly invalid value typed where a phone or an ID number
+/// belongs, the way the validated types mask theirs: the first 3 and last 4
+/// characters kept, the rest `*` (all `*` when 7 or fewer).
+///
+/// ```
+/// use ccsa_core::identity::mask_raw;
+/// assert_eq!(mask_raw("13800138000"), "138****8000");
+/// assert_eq!(mask_raw(" 1380013800 "), "138***3800"); // one digit short: still masked
+/// assert_eq!(mask_raw("12345"), "*****");
+/// ```
+pub fn mask_raw(s: &str) -> String {
+    mask_middle(s.trim(), 3, 4)
+}
+
+/// Masks a raw name the way [`PersonName`] masks a valid one: the first
+/// character, then one `*` per remaining character.
+///
+/// ```
+/// use ccsa_core::identity::mask_raw_name;
+/// assert_eq!(mask_raw_name(" 欧阳娜娜 "), "欧***");
+/// assert_eq!(mask_raw_name(""), "");
+/// ```
+pub fn mask_raw_name(s: &str) -> String {
+    let mut chars = s.trim().chars();
+    match chars.next() {
+        None => String::new(),
+        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
+    }
 }
 
 /// Implements masked `Display`, `Debug` and `Serialize` for a type with a

@@ -748,6 +748,22 @@ impl Ccsa {
         self.store.members(ctx.org).await
     }
 
+    /// The org's member list as a spreadsheet (人员名单导出): the import
+    /// template's columns, so that a [`Reveal::Full`] export can be edited
+    /// and imported again; masked unless asked for in full.
+    ///
+    /// [`Reveal::Full`]: crate::spreadsheet::Reveal::Full
+    #[cfg(feature = "spreadsheet")]
+    pub async fn export_members_xlsx(
+        &self,
+        ctx: &AdminContext,
+        reveal: crate::spreadsheet::Reveal,
+    ) -> Result<Vec<u8>> {
+        let members = self.store.members(ctx.org).await?;
+        let departments = self.store.departments(ctx.org).await?;
+        crate::spreadsheet::members_xlsx(&members, &departments, reveal)
+    }
+
     // ---- binding ----------------------------------------------------------------
 
     /// Binds an app user to the member with this phone, if the name matches
@@ -1536,6 +1552,13 @@ impl Ccsa {
         let roster = self.roster().await?;
         let activity = self.store.activity(from, to).await?;
         Ok(MonthlyReport::build(from, to, &roster, &activity))
+    }
+
+    /// The monthly county report as a spreadsheet (月度通报, see
+    /// [`crate::spreadsheet::monthly_report_xlsx`]).
+    #[cfg(feature = "spreadsheet")]
+    pub async fn monthly_report_xlsx(&self, year: i32, month: u32) -> Result<Vec<u8>> {
+        crate::spreadsheet::monthly_report_xlsx(&self.monthly_report(year, month).await?)
     }
 
     /// The year-end awards (年底表彰): individuals ranked ≤ `top_n` (ties

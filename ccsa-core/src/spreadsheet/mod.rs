@@ -10,8 +10,11 @@
 //! # Ok::<(), ccsa_core::Error>(())
 //! ```
 
+mod export;
 mod questions;
 
+pub(crate) use export::put_text;
+pub use export::{MEMBERS_SHEET, Reveal, formula_like, members_xlsx, monthly_report_xlsx};
 pub use questions::{
     QUESTION_COLUMNS, QUESTION_SHEET, question_template_xlsx, questions_xlsx, read_question_rows,
 };
@@ -106,8 +109,7 @@ pub fn template_xlsx(departments: &[&str]) -> Result<Vec<u8>> {
             .map_err(xlsx_err)?;
         let widths = [6.0, 12.0, 16.0, 12.0, 10.0, 22.0, 15.0, 22.0, 12.0];
         for (c, title) in TEMPLATE_COLUMNS.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *title, &header)
-                .map_err(xlsx_err)?;
+            put_text(ws, 0, c as u16, title, Some(&header))?;
             ws.set_column_width(c as u16, widths[c]).map_err(xlsx_err)?;
         }
         for c in [5u16, 6] {
@@ -145,17 +147,15 @@ pub fn template_xlsx(departments: &[&str]) -> Result<Vec<u8>> {
             "示例（请在“企业用户导入模板”工作表中填写，本页示例不会被导入）：",
         ];
         for (r, l) in lines.iter().enumerate() {
-            ws.write_string(r as u32, 0, *l).map_err(xlsx_err)?;
+            put_text(ws, r as u32, 0, l, None)?;
         }
         let top = lines.len() as u32 + 1;
         for (c, title) in TEMPLATE_COLUMNS.iter().enumerate() {
-            ws.write_string_with_format(top, c as u16, *title, &header)
-                .map_err(xlsx_err)?;
+            put_text(ws, top, c as u16, title, Some(&header))?;
         }
         for (r, row) in NOTICE_EXAMPLES.iter().enumerate() {
             for (c, v) in row.iter().enumerate() {
-                ws.write_string(top + 1 + r as u32, c as u16, *v)
-                    .map_err(xlsx_err)?;
+                put_text(ws, top + 1 + r as u32, c as u16, v, None)?;
             }
         }
         ws.set_column_width(0, 12.0).map_err(xlsx_err)?;
@@ -163,7 +163,7 @@ pub fn template_xlsx(departments: &[&str]) -> Result<Vec<u8>> {
     if !departments.is_empty() {
         let ws = wb.add_worksheet().set_name("部门").map_err(xlsx_err)?;
         for (r, d) in departments.iter().enumerate() {
-            ws.write_string(r as u32, 0, *d).map_err(xlsx_err)?;
+            put_text(ws, r as u32, 0, d, None)?;
         }
         ws.set_hidden(true);
     }
@@ -173,8 +173,14 @@ pub fn template_xlsx(departments: &[&str]) -> Result<Vec<u8>> {
 /// The import's report as a spreadsheet for the admin: every data row as
 /// it was read, with 原行号 (its row in the uploaded file), 导入结果 and
 /// 错误说明 columns, and each cell that has an error filled red. Cells are
-/// written as text, never as formulas.
-pub fn error_report_xlsx(rows: &[ImportRow], report: &ImportReport) -> Result<Vec<u8>> {
+/// written as text, never as formulas (see [`formula_like`]). Names, ID
+/// numbers and phones are masked unless `reveal` is [`Reveal::Full`]; the
+/// row number and the red cell say where to fix the uploaded file.
+pub fn error_report_xlsx(
+    rows: &[ImportRow],
+    report: &ImportReport,
+    reveal: Reveal,
+) -> Result<Vec<u8>> {
     let mut wb = Workbook::new();
     let header = Format::new()
         .set_bold()
@@ -188,11 +194,14 @@ pub fn error_report_xlsx(rows: &[ImportRow], report: &ImportReport) -> Result<Ve
     titles.extend_from_slice(&TEMPLATE_COLUMNS[1..]);
     titles.extend_from_slice(&["导入结果", "错误说明"]);
     for (c, t) in titles.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *t, &header)
-            .map_err(xlsx_err)?;
+        put_text(ws, 0, c as u16, t, Some(&header))?;
     }
     ws.set_column_width(titles.len() as u16 - 1, 60.0)
         .map_err(xlsx_err)?;
+    let rows: Vec<ImportRow> = match reveal {
+        Reveal::Masked => rows.iter().map(ImportRow::masked).collect(),
+        Reveal::Full => rows.to_vec(),
+    };
     let by_row: std::collections::HashMap<u32, &ImportRow> =
         rows.iter().map(|r| (r.row, r)).collect();
     for (i, line) in report.rows.iter().enumerate() {
@@ -216,10 +225,9 @@ pub fn error_report_xlsx(rows: &[ImportRow], report: &ImportReport) -> Result<Ve
             let title = TEMPLATE_COLUMNS[k + 1];
             let text = cell.as_text();
             if line.errors.iter().any(|e| e.column == title) {
-                ws.write_string_with_format(r, k as u16 + 1, &text, &bad)
-                    .map_err(xlsx_err)?;
+                put_text(ws, r, k as u16 + 1, &text, Some(&bad))?;
             } else {
-                ws.write_string(r, k as u16 + 1, &text).map_err(xlsx_err)?;
+                put_text(ws, r, k as u16 + 1, &text, None)?;
             }
         }
         let outcome = match line.outcome {
@@ -228,13 +236,13 @@ pub fn error_report_xlsx(rows: &[ImportRow], report: &ImportReport) -> Result<Ve
             RowOutcome::Unchanged => "未变",
             RowOutcome::Failed => "失败",
         };
-        ws.write_string(r, 9, outcome).map_err(xlsx_err)?;
+        put_text(ws, r, 9, outcome, None)?;
         let why: Vec<String> = line
             .errors
             .iter()
             .map(|e| format!("{}：{}", e.column, e.message))
             .collect();
-        ws.write_string(r, 10, why.join("；")).map_err(xlsx_err)?;
+        put_text(ws, r, 10, &why.join("；"), None)?;
     }
     ws.set_freeze_panes(1, 0).map_err(xlsx_err)?;
     wb.save_to_buffer().map_err(xlsx_err)

@@ -2,7 +2,7 @@
 //! question files (xlsx, xls, ods, UTF-8 CSV), and export a bank back into
 //! it.
 
-use super::{header_format, parse_csv, range_rows, sheet_order, title_key, xlsx_err};
+use super::{header_format, parse_csv, put_text, range_rows, sheet_order, title_key, xlsx_err};
 use crate::directory::Cell;
 use crate::quiz::{NewQuestion, QuestionKind, QuestionRow};
 use crate::{Error, ErrorCode, Result};
@@ -36,8 +36,7 @@ pub fn questions_xlsx(questions: &[NewQuestion]) -> Result<Vec<u8>> {
             .set_name(QUESTION_SHEET)
             .map_err(xlsx_err)?;
         for (c, t) in QUESTION_COLUMNS.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *t, &header)
-                .map_err(xlsx_err)?;
+            put_text(ws, 0, c as u16, t, Some(&header))?;
             ws.set_column_width(c as u16, if c == 1 { 40.0 } else { 14.0 })
                 .map_err(xlsx_err)?;
         }
@@ -73,7 +72,7 @@ pub fn questions_xlsx(questions: &[NewQuestion]) -> Result<Vec<u8>> {
             for (c, v) in cells.iter().enumerate() {
                 if !v.is_empty() {
                     // Text cells: never formulas, whatever the text starts with.
-                    ws.write_string(r, c as u16, v).map_err(xlsx_err)?;
+                    put_text(ws, r, c as u16, v, None)?;
                 }
             }
         }
@@ -89,7 +88,7 @@ pub fn questions_xlsx(questions: &[NewQuestion]) -> Result<Vec<u8>> {
             "4. 同一题型题干相同的题目视为重复，重复题目不会导入。",
         ];
         for (r, l) in lines.iter().enumerate() {
-            ws.write_string(r as u32, 0, *l).map_err(xlsx_err)?;
+            put_text(ws, r as u32, 0, l, None)?;
         }
     }
     wb.save_to_buffer().map_err(xlsx_err)

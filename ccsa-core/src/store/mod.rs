@@ -36,9 +36,11 @@
 //! naming the failure kind, never the data.
 
 mod export;
+mod faulty;
 mod memory;
 
 pub use export::{ExportRange, LedgerRow, SubmissionRow};
+pub use faulty::{FaultPlan, FaultPoint, FaultyStore};
 pub use memory::MemoryStore;
 
 use crate::Result;
