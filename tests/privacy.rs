@@ -274,6 +274,14 @@ fn check(url: &str) {
         "no statement logs were captured"
     );
     assert!(seen.paths >= 30, "only {} output paths walked", seen.paths);
+    println!(
+        "{url_kind}: {} output paths, {} KB of output, {} log records, {} raw values looked for",
+        seen.paths,
+        seen.text.len() / 1024,
+        logs.lines().count(),
+        raw.len(),
+        url_kind = url.split(':').next().unwrap_or("?"),
+    );
     for r in &raw {
         assert!(r.chars().count() >= 10, "{r} is a real value");
         if let Some(at) = seen.text.find(r.as_str()) {
