@@ -246,6 +246,13 @@ async fn scenario(ccsa: &Ccsa, day: NaiveDate, seen: &mut Seen) -> Vec<String> {
         &ccsa.monthly_report_xlsx(2020, 3).await.unwrap(),
     );
     seen.both("awards", &ccsa.year_end_awards(10).await.unwrap());
+    let from = beijing_time(day - Duration::days(1), 0, 0);
+    let log = ccsa
+        .audit_log(&ctx, from, from + Duration::days(3))
+        .await
+        .unwrap();
+    assert!(log.len() >= 5, "the admin's actions are in the audit log");
+    seen.both("audit log", &log);
     raw
 }
 

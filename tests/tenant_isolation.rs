@@ -4,8 +4,8 @@
 //! another org's data.
 //!
 //! After every operation by org A's admin, each other org's departments,
-//! members (all fields, compared unmasked), invitations and knowledge base
-//! are exactly what they were before; an operation that names another
+//! members (all fields, compared unmasked), invitations, knowledge base and
+//! audit log are exactly what they were before; an operation that names another
 //! org's object fails with that object's not-found code; a lookup of
 //! another org's member by id or phone finds nothing. Runs on MemoryStore
 //! (many cases) and SQLite (fewer: each case opens a database).
@@ -96,6 +96,7 @@ struct Snapshot {
     members: Vec<(Member, String, String, String)>,
     invitations: Vec<Invitation>,
     articles: Vec<Article>,
+    audit: Vec<ccsa::audit::AuditEntry>,
 }
 
 struct World {
@@ -152,6 +153,14 @@ impl World {
                 .collect(),
             invitations: c.invitations(ctx).await.unwrap(),
             articles: c.knowledge_base(ctx).await.unwrap(),
+            audit: c
+                .audit_log(
+                    ctx,
+                    chrono::DateTime::UNIX_EPOCH,
+                    chrono::DateTime::UNIX_EPOCH + Duration::days(365 * 100),
+                )
+                .await
+                .unwrap(),
         }
     }
 

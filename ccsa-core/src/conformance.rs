@@ -66,6 +66,7 @@ pub const CASES: &[&str] = &[
     "bank_mixes_shape_the_draw",
     "exams_time_mark_and_analyse",
     "exports_page_through_the_ledger_and_log",
+    "audit_log_is_per_org_and_kept",
 ];
 
 fn day(s: &str) -> NaiveDate {
@@ -3266,6 +3267,147 @@ pub async fn invitations_count_their_uses(store: Arc<dyn Store>) {
     sound(&store).await;
 }
 
+/// The audit log: appends in order, pages per org and time range, prunes
+/// by age only; the service records each admin action once, under the
+/// admin's own org, without personal data, and keeps six months.
+pub async fn audit_log_is_per_org_and_kept(store: Arc<dyn Store>) {
+    use crate::audit::{AUDIT_RETENTION_DAYS, AuditAction, NewAuditEntry};
+    let orgs = bureaus(&store).await;
+    // the store contract
+    let entry = |org: OrgId, k: i64, at: DateTime<Utc>| NewAuditEntry {
+        org,
+        admin: None,
+        action: AuditAction::ALL[k as usize % AuditAction::ALL.len()],
+        target: Some(k),
+        detail: format!("第{k}条"),
+        at,
+    };
+    let t0 = at("2020-03-01", 9);
+    let mut ids = Vec::new();
+    for k in 0..30 {
+        let org = orgs[(k % 2) as usize].id;
+        let e = store
+            .append_audit(entry(org, k, t0 + Duration::days(k)))
+            .await
+            .unwrap();
+        assert_eq!(e.entry, entry(org, k, t0 + Duration::days(k)));
+        ids.push(e.id);
+    }
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids increase");
+    let far = t0 + Duration::days(1000);
+    let all0 = store
+        .audit_entries(orgs[0].id, t0, far, 0, 100)
+        .await
+        .unwrap();
+    assert_eq!(all0.len(), 15);
+    assert!(all0.iter().all(|e| e.entry.org == orgs[0].id));
+    // pages by id, a time window
+    let page = store
+        .audit_entries(orgs[0].id, t0, far, all0[4].id, 3)
+        .await
+        .unwrap();
+    assert_eq!(page, all0[5..8].to_vec());
+    let window = store
+        .audit_entries(
+            orgs[1].id,
+            t0 + Duration::days(5),
+            t0 + Duration::days(11),
+            0,
+            100,
+        )
+        .await
+        .unwrap();
+    let days: Vec<i64> = window.iter().map(|e| e.entry.target.unwrap()).collect();
+    assert_eq!(days, vec![5, 7, 9]);
+    // pruning removes only the older entries, of every org
+    assert_eq!(
+        store.prune_audit(t0 + Duration::days(10)).await.unwrap(),
+        10
+    );
+    for o in &orgs[..2] {
+        let left = store.audit_entries(o.id, t0, far, 0, 100).await.unwrap();
+        assert_eq!(left.len(), 10);
+    }
+
+    // the service
+    let clock = Arc::new(ManualClock::new(at("2020-03-24", 9)));
+    let ccsa = Ccsa::new(store.clone(), clock.clone(), Campaign::notice_2020(2020))
+        .unwrap()
+        .with_entropy_seed(3);
+    let a = admin_ctx(&store, &ccsa, orgs[2].id, "auditor2", "password2020", 2).await;
+    let b = admin_ctx(&store, &ccsa, orgs[3].id, "auditor3", "password2020", 3).await;
+    let d = ccsa.create_department(&a, "执法大队").await.unwrap();
+    let form = crate::sample::member_form(31, "执法大队");
+    let m = ccsa.add_member(&a, &form).await.unwrap();
+    ccsa.update_member(&a, m.id, &crate::sample::member_form(32, ""))
+        .await
+        .unwrap();
+    assert!(
+        ccsa.delete_member(&b, m.id).await.is_err(),
+        "not b's member"
+    );
+    ccsa.delete_member(&a, m.id).await.unwrap();
+    ccsa.delete_department(&a, d.id).await.unwrap();
+    let (inv, _) = ccsa
+        .create_invitation(&a, None, Duration::days(1), 3)
+        .await
+        .unwrap();
+    ccsa.revoke_invitation(&a, inv.id).await.unwrap();
+    ccsa.create_department(&b, "应急科").await.unwrap();
+    let now = clock.now();
+    let log_a = ccsa
+        .audit_log(&a, t0, now + Duration::seconds(1))
+        .await
+        .unwrap();
+    let actions: Vec<AuditAction> = log_a.iter().map(|e| e.entry.action).collect();
+    assert_eq!(
+        actions,
+        vec![
+            AuditAction::Login,
+            AuditAction::CreateDepartment,
+            AuditAction::AddMember,
+            AuditAction::UpdateMember,
+            AuditAction::DeleteMember,
+            AuditAction::DeleteDepartment,
+            AuditAction::CreateInvitation,
+            AuditAction::RevokeInvitation,
+        ],
+        "one entry per action, the refused one not recorded"
+    );
+    assert!(
+        log_a
+            .iter()
+            .all(|e| e.entry.org == orgs[2].id && e.entry.admin == Some(a.admin()))
+    );
+    assert_eq!(log_a[2].entry.target, Some(m.id.0));
+    let text = format!("{log_a:?}");
+    for raw in [&form.name, &form.id_number, &form.phone] {
+        assert!(
+            !text.contains(raw.as_str()),
+            "the audit log holds personal data"
+        );
+    }
+    let log_b = ccsa
+        .audit_log(&b, t0, now + Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        log_b.iter().map(|e| e.entry.action).collect::<Vec<_>>(),
+        vec![AuditAction::Login, AuditAction::CreateDepartment],
+        "each admin sees their own org only"
+    );
+    // six months on, nothing of this is pruned; a day later it is
+    clock.set(now + Duration::days(AUDIT_RETENTION_DAYS) - Duration::hours(1));
+    ccsa.prune_audit_log().await.unwrap();
+    assert_eq!(
+        ccsa.audit_log(&a, t0, far).await.unwrap().len(),
+        log_a.len()
+    );
+    clock.set(now + Duration::days(AUDIT_RETENTION_DAYS + 1));
+    ccsa.prune_audit_log().await.unwrap();
+    assert!(ccsa.audit_log(&a, t0, far).await.unwrap().is_empty());
+}
+
 /// Generates one `#[test]` per conformance case for a backend.
 ///
 /// `$make` is a closure returning a future of a fresh, empty
@@ -3294,7 +3436,8 @@ macro_rules! store_conformance {
             question_uploads_follow_their_mode,
             bank_mixes_shape_the_draw,
             exams_time_mark_and_analyse,
-            exports_page_through_the_ledger_and_log
+            exports_page_through_the_ledger_and_log,
+            audit_log_is_per_org_and_kept
         );
     };
     (@cases $make:expr, $run:expr; $($case:ident),* $(,)?) => {

@@ -14,6 +14,7 @@
 //! | [`identity`] | 身份信息 | ID number, phone, name, gender, 学历, email, credit code; masked output |
 //! | [`registry`] | 名单 | the 53 [`County`](registry::County)s in 11 secretary groups, [`Org`](registry::Org)s, the [`Roster`](registry::Roster) |
 //! | [`admin`] | 管理员 | the first-registrant [`AdminSeat`](admin::AdminSeat), argon2id passwords, sessions |
+//! | [`audit`] | 操作日志 | who did what to which org and when, kept ≥ 6 months, no personal data |
 //! | [`directory`] | 部门和人员 | departments, members, the one [`MemberForm`](directory::MemberForm) validator |
 //! | [`binding`] | 绑定 | a trainee's app account claims a member by name + phone; lock-outs |
 //! | [`exam`] | 在线考试 | exams with blueprints, reproducible papers, timed attempts, marking, item analysis |
@@ -54,6 +55,7 @@
 #![deny(missing_docs)]
 
 pub mod admin;
+pub mod audit;
 pub mod binding;
 pub mod clock;
 #[cfg(feature = "conformance")]

@@ -518,6 +518,70 @@ impl Store {
         Ok(d)
     }
 
+    /// An org's audit log (操作日志), oldest first: id, admin, action (stable
+    /// name, e.g. "add_member"), label (中文), target (the object's id),
+    /// detail, at. Days `since..=until` (Beijing time) optionally. No
+    /// personal data is ever in it.
+    #[pyo3(signature = (org, since=None, until=None))]
+    fn audit(
+        &self,
+        py: Python<'_>,
+        org: i64,
+        since: Option<&Bound<'_, PyAny>>,
+        until: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Table> {
+        let range = range_arg(Some(org), since, until)?;
+        let offset = ccsa_core::clock::china_offset();
+        let instant = |d: chrono::NaiveDate| {
+            d.and_hms_opt(0, 0, 0)
+                .expect("midnight")
+                .and_local_timezone(offset)
+                .single()
+                .expect("a fixed offset")
+                .with_timezone(&chrono::Utc)
+        };
+        let (from, to) = (
+            instant(range.from),
+            instant(range.to) + chrono::Duration::days(1),
+        );
+        let store = self.inner.clone();
+        let entries = run(py, async move {
+            let mut out: Vec<ccsa_core::audit::AuditEntry> = Vec::new();
+            loop {
+                let after = out.last().map_or(0, |e| e.id);
+                let page = store
+                    .audit_entries(OrgId(org), from, to, after, 10_000)
+                    .await?;
+                let n = page.len();
+                out.extend(page);
+                if n < 10_000 {
+                    return Ok(out);
+                }
+            }
+        })?;
+        Ok(Table::new(vec![
+            ("id".into(), Column::ints(&entries, |e| Some(e.id))),
+            (
+                "admin".into(),
+                Column::ints(&entries, |e| e.entry.admin.map(|a| a.0)),
+            ),
+            (
+                "action".into(),
+                Column::strs(&entries, |e| Some(e.entry.action.as_str().to_string())),
+            ),
+            (
+                "label".into(),
+                Column::strs(&entries, |e| Some(e.entry.action.label().to_string())),
+            ),
+            ("target".into(), Column::ints(&entries, |e| e.entry.target)),
+            (
+                "detail".into(),
+                Column::strs(&entries, |e| Some(e.entry.detail.clone())),
+            ),
+            ("at".into(), Column::times(&entries, |e| Some(e.entry.at))),
+        ]))
+    }
+
     /// An org's exams (在线考试): id, title, questions, minutes,
     /// pass_percent, attempts, opens_at, closes_at.
     fn exams(&self, py: Python<'_>, org: i64) -> PyResult<Table> {

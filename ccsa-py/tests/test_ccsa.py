@@ -310,6 +310,21 @@ def test_exam_results(store):
     assert e.value.code == "EXAM_NOT_FOUND"
 
 
+def test_audit_log_is_per_org(store):
+    org = _demo_enterprise(store)
+    log = store.audit(org)
+    assert log.columns == ["id", "admin", "action", "label", "target", "detail", "at"]
+    actions = log.column("action")
+    assert actions[0] == "register_admin"
+    assert {"login", "create_department", "import_members", "create_exam"} <= set(actions)
+    assert log.column("id") == sorted(log.column("id"))
+    assert all(isinstance(t, datetime.datetime) for t in log.column("at"))
+    imports = [r for r in log.to_pylist() if r["action"] == "import_members"]
+    assert imports and all("失败" in r["detail"] for r in imports)
+    assert len(store.audit(999_999)) == 0, "an unknown org has no entries"
+    assert len(store.audit(org, since="2019-01-01", until="2019-12-31")) == 0
+
+
 def test_import_dry_run_reports_every_row(store):
     org = _demo_enterprise(store)
     before = len(store.members(org))

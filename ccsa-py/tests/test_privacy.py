@@ -39,9 +39,11 @@ def test_no_table_shows_a_raw_id_number_or_phone(store):  # noqa: F811
         elif scope == "county":
             kw["county"] = first["county"]
         elif scope == "department":
-            if first["department"] is None:
+            row = next((r for r in board.to_pylist() if r["department"] is not None), None)
+            if row is None:
                 continue
-            kw["department"] = first["department"]
+            kw["org"] = row["org"]
+            kw["department"] = row["department"]
         shown.append(_text(store.leaderboard(scope=scope, **kw)))
     shown.append(_text(store.orgs()))
     shown.append(_text(store.ledger()))
@@ -51,6 +53,7 @@ def test_no_table_shows_a_raw_id_number_or_phone(store):  # noqa: F811
     for t in store.awards().values():
         shown.append(_text(t))
     for o in orgs:
+        shown.append(_text(store.audit(o["id"])))
         for e in store.exams(o["id"]).to_pylist():
             shown.append(repr(e))
             shown.append(_text(store.exam_results(e["id"])))
@@ -60,7 +63,7 @@ def test_no_table_shows_a_raw_id_number_or_phone(store):  # noqa: F811
     rows = store.members(org, raw=True).to_pylist()[:20]
     header = "用户姓名,部门名称,职位,用户性别,用户身份证号,用户手机号,用户邮箱,学历\r\n"
     body = "".join(
-        f"{r['name']},,{r['position'] or ''},{r['gender']},{r['id_number']},{r['phone'][:-1]},,\r\n" for r in rows
+        f"{r['name']},,,{r['gender']},{r['id_number']},{r['phone'][:-1]},,\r\n" for r in rows
     )
     report = store.check_import(org, (header + body).encode(), "名单.csv")
     assert len(report) >= len(rows)

@@ -322,6 +322,7 @@ macro_rules! sql_store {
         use $crate::sql::*;
         use async_trait::async_trait;
         use ccsa_core::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, Username};
+        use ccsa_core::audit::{AuditAction, AuditEntry, NewAuditEntry};
         use ccsa_core::binding::{AppUserId, Binding};
         use ccsa_core::directory::{Department, ImportOp, Invitation, InvitationId, NewInvitation, DepartmentDeletion, DepartmentName, DeptId, Member, MemberId, NewMember};
         use ccsa_core::exam::{Attempt, AttemptId, AttemptScore, Exam, ExamId, NewAttempt, NewExam, SavedAnswer};
@@ -1392,6 +1393,69 @@ macro_rules! sql_store {
                     .await
                     .map_err(db)?;
                 Ok(r.rows_affected() as u32)
+            }
+
+            async fn append_audit(&self, entry: NewAuditEntry) -> Result<AuditEntry> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO audit_log (org, admin, action, target, detail, at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(entry.org.0)
+                .bind(entry.admin.map(|a| a.0))
+                .bind(entry.action.as_str())
+                .bind(entry.target)
+                .bind(&entry.detail)
+                .bind(micros(entry.at))
+                .fetch_one(self.writer())
+                .await
+                .map_err(db)?;
+                Ok(AuditEntry { id, entry })
+            }
+
+            async fn audit_entries(
+                &self,
+                org: OrgId,
+                from: DateTime<Utc>,
+                to: DateTime<Utc>,
+                after: i64,
+                limit: usize,
+            ) -> Result<Vec<AuditEntry>> {
+                let rows = sqlx::query(
+                    "SELECT id, org, admin, action, target, detail, at FROM audit_log \
+                     WHERE org = $1 AND id > $2 AND at >= $3 AND at < $4 ORDER BY id LIMIT $5",
+                )
+                .bind(org.0)
+                .bind(after)
+                .bind(micros(from))
+                .bind(micros(to))
+                .bind(limit.min(10_000) as i64)
+                .fetch_all(self.reader())
+                .await
+                .map_err(db)?;
+                rows.iter()
+                    .map(|r| {
+                        let action: String = r.try_get("action").map_err(db)?;
+                        Ok(AuditEntry {
+                            id: r.try_get("id").map_err(db)?,
+                            entry: NewAuditEntry {
+                                org: OrgId(r.try_get("org").map_err(db)?),
+                                admin: r.try_get::<Option<i64>, _>("admin").map_err(db)?.map(AdminId),
+                                action: AuditAction::parse(&action).ok_or_else(|| corrupt("audit action"))?,
+                                target: r.try_get("target").map_err(db)?,
+                                detail: r.try_get("detail").map_err(db)?,
+                                at: from_micros(r.try_get("at").map_err(db)?)?,
+                            },
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn prune_audit(&self, before: DateTime<Utc>) -> Result<u64> {
+                let r = sqlx::query("DELETE FROM audit_log WHERE at < $1")
+                    .bind(micros(before))
+                    .execute(self.writer())
+                    .await
+                    .map_err(db)?;
+                Ok(r.rows_affected())
             }
 
             async fn record_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()> {

@@ -79,7 +79,15 @@ impl Ccsa {
         let bank = self.exam_bank(ctx.org).await?;
         let refs: Vec<&Question> = bank.iter().collect();
         make_paper(ExamId(0), MemberId(0), 1, &exam.blueprint, &refs)?;
-        self.store.insert_exam(exam).await
+        let exam = self.store.insert_exam(exam).await?;
+        self.audit_ctx(
+            ctx,
+            crate::audit::AuditAction::CreateExam,
+            Some(exam.id.0),
+            String::new(),
+        )
+        .await?;
+        Ok(exam)
     }
 
     /// The admin's org's exams.

@@ -7,9 +7,10 @@ pub use crate::exam::ExamResult;
 pub use exams::{ExamSheet, SheetQuestion};
 
 use crate::admin::{
-    AdminContext, AdminRegistration, AdminSeat, AdminSession, NewAdmin, SESSION_TTL, SessionToken,
-    Username, decoy_hash, hash_password, verify_password,
+    AdminContext, AdminId, AdminRegistration, AdminSeat, AdminSession, NewAdmin, SESSION_TTL,
+    SessionToken, Username, decoy_hash, hash_password, verify_password,
 };
+use crate::audit::{AUDIT_RETENTION_DAYS, AuditAction, AuditEntry, NewAuditEntry};
 use crate::binding::{AppUserId, Binding, LockKey, Lockout};
 use crate::clock::Clock;
 use crate::directory::{
@@ -275,7 +276,7 @@ impl Ccsa {
             password_hash,
             registered_at: self.clock.now(),
         };
-        self.store.claim_admin_seat(admin).await.map_err(|e| {
+        let seat = self.store.claim_admin_seat(admin).await.map_err(|e| {
             if e.code() == ErrorCode::UsernameTaken {
                 Error::invalid_info(vec![FieldError::new(
                     Field::Username,
@@ -284,7 +285,81 @@ impl Ccsa {
             } else {
                 e
             }
-        })
+        })?;
+        self.audit(
+            seat.admin.org,
+            Some(seat.id),
+            AuditAction::RegisterAdmin,
+            None,
+            String::new(),
+        )
+        .await?;
+        Ok(seat)
+    }
+
+    /// Appends an audit entry for an admin action (see [`crate::audit`]):
+    /// called right after the action, so a failing append reports
+    /// `STORAGE` although the action happened.
+    async fn audit(
+        &self,
+        org: OrgId,
+        admin: Option<AdminId>,
+        action: AuditAction,
+        target: Option<i64>,
+        detail: String,
+    ) -> Result<()> {
+        self.store
+            .append_audit(NewAuditEntry {
+                org,
+                admin,
+                action,
+                target,
+                detail,
+                at: self.clock.now(),
+            })
+            .await
+            .map(|_| ())
+    }
+
+    async fn audit_ctx(
+        &self,
+        ctx: &AdminContext,
+        action: AuditAction,
+        target: Option<i64>,
+        detail: String,
+    ) -> Result<()> {
+        self.audit(ctx.org, Some(ctx.admin), action, target, detail)
+            .await
+    }
+
+    /// The admin's own org's audit log (操作日志) for `from <= at < to`,
+    /// oldest first.
+    pub async fn audit_log(
+        &self,
+        ctx: &AdminContext,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<AuditEntry>> {
+        let mut out: Vec<AuditEntry> = Vec::new();
+        loop {
+            let after = out.last().map_or(0, |e| e.id);
+            let page = self
+                .store
+                .audit_entries(ctx.org, from, to, after, 1_000)
+                .await?;
+            let n = page.len();
+            out.extend(page);
+            if n < 1_000 {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// Deletes audit entries older than [`AUDIT_RETENTION_DAYS`] (never
+    /// younger ones); how many.
+    pub async fn prune_audit_log(&self) -> Result<u64> {
+        let before = self.clock.now() - Duration::days(AUDIT_RETENTION_DAYS);
+        self.store.prune_audit(before).await
     }
 
     async fn check_lock(&self, keys: &[LockKey]) -> Result<()> {
@@ -355,13 +430,13 @@ impl Ccsa {
                 revoked: false,
             })
             .await?;
-        Ok((
-            token,
-            AdminContext {
-                admin: seat.id,
-                org: seat.admin.org,
-            },
-        ))
+        let ctx = AdminContext {
+            admin: seat.id,
+            org: seat.admin.org,
+        };
+        self.audit_ctx(&ctx, AuditAction::Login, None, String::new())
+            .await?;
+        Ok((token, ctx))
     }
 
     /// Checks a session token: `SESSION_INVALID` if unknown, expired or revoked.
@@ -377,7 +452,19 @@ impl Ccsa {
 
     /// Revokes a session token.
     pub async fn logout(&self, token: &SessionToken) -> Result<()> {
-        self.store.revoke_session(&token.digest()).await.map(|_| ())
+        let session = self.store.session(&token.digest()).await?;
+        let revoked = self.store.revoke_session(&token.digest()).await?;
+        if let (Some(s), true) = (session, revoked) {
+            self.audit(
+                s.org,
+                Some(s.admin),
+                AuditAction::Logout,
+                None,
+                String::new(),
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     // ---- directory --------------------------------------------------------------
@@ -386,7 +473,15 @@ impl Ccsa {
     pub async fn create_department(&self, ctx: &AdminContext, name: &str) -> Result<Department> {
         let name = DepartmentName::parse(name)
             .map_err(|e| Error::invalid_info(vec![FieldError::new(Field::Department, e.code())]))?;
-        self.store.create_department(ctx.org, name).await
+        let d = self.store.create_department(ctx.org, name).await?;
+        self.audit_ctx(
+            ctx,
+            AuditAction::CreateDepartment,
+            Some(d.id.0),
+            d.name.as_str().to_string(),
+        )
+        .await?;
+        Ok(d)
     }
 
     /// Renames a department (部门管理 → 修改).
@@ -398,7 +493,15 @@ impl Ccsa {
     ) -> Result<Department> {
         let name = DepartmentName::parse(name)
             .map_err(|e| Error::invalid_info(vec![FieldError::new(Field::Department, e.code())]))?;
-        self.store.rename_department(ctx.org, id, name).await
+        let d = self.store.rename_department(ctx.org, id, name).await?;
+        self.audit_ctx(
+            ctx,
+            AuditAction::RenameDepartment,
+            Some(d.id.0),
+            d.name.as_str().to_string(),
+        )
+        .await?;
+        Ok(d)
     }
 
     /// Deletes a department; its members become 无部门人员, and the result
@@ -408,7 +511,15 @@ impl Ccsa {
         ctx: &AdminContext,
         id: DeptId,
     ) -> Result<DepartmentDeletion> {
-        self.store.delete_department(ctx.org, id).await
+        let d = self.store.delete_department(ctx.org, id).await?;
+        self.audit_ctx(
+            ctx,
+            AuditAction::DeleteDepartment,
+            Some(id.0),
+            format!("{} 人转为无部门人员", d.members_moved),
+        )
+        .await?;
+        Ok(d)
     }
 
     /// The org's departments.
@@ -420,7 +531,13 @@ impl Ccsa {
     pub async fn add_member(&self, ctx: &AdminContext, form: &MemberForm) -> Result<Member> {
         let depts = self.store.departments(ctx.org).await?;
         let m = form.validate_or_error(self.today(), &depts)?;
-        self.store.insert_member(ctx.org, m, self.clock.now()).await
+        let m = self
+            .store
+            .insert_member(ctx.org, m, self.clock.now())
+            .await?;
+        self.audit_ctx(ctx, AuditAction::AddMember, Some(m.id.0), String::new())
+            .await?;
+        Ok(m)
     }
 
     /// Replaces a member's details, including moving department.
@@ -432,13 +549,18 @@ impl Ccsa {
     ) -> Result<Member> {
         let depts = self.store.departments(ctx.org).await?;
         let m = form.validate_or_error(self.today(), &depts)?;
-        self.store.update_member(ctx.org, id, m).await
+        let m = self.store.update_member(ctx.org, id, m).await?;
+        self.audit_ctx(ctx, AuditAction::UpdateMember, Some(m.id.0), String::new())
+            .await?;
+        Ok(m)
     }
 
     /// Deletes a member of the admin's org.
     pub async fn delete_member(&self, ctx: &AdminContext, id: MemberId) -> Result<()> {
         self.store
             .delete_member(ctx.org, id, self.clock.now())
+            .await?;
+        self.audit_ctx(ctx, AuditAction::DeleteMember, Some(id.0), String::new())
             .await
     }
 
@@ -483,7 +605,32 @@ impl Ccsa {
         while rows.peek().is_some() {
             batches.push(Ok(rows.by_ref().take(IMPORT_BATCH).collect()));
         }
-        self.import_batches(ctx.org, mode, futures::stream::iter(batches), progress)
+        let report = self
+            .import_batches(ctx.org, mode, futures::stream::iter(batches), progress)
+            .await?;
+        self.audit_import(ctx, mode, &report).await?;
+        Ok(report)
+    }
+
+    /// The audit entry of an import that could write (not a dry run):
+    /// counts per outcome.
+    async fn audit_import(
+        &self,
+        ctx: &AdminContext,
+        mode: ImportMode,
+        report: &ImportReport,
+    ) -> Result<()> {
+        if mode == ImportMode::DryRun {
+            return Ok(());
+        }
+        let detail = format!(
+            "新增 {}，更新 {}，未变 {}，失败 {}",
+            report.count(crate::directory::RowOutcome::Created),
+            report.count(crate::directory::RowOutcome::Updated),
+            report.count(crate::directory::RowOutcome::Unchanged),
+            report.count(crate::directory::RowOutcome::Failed),
+        );
+        self.audit_ctx(ctx, AuditAction::ImportMembers, None, detail)
             .await
     }
 
@@ -588,8 +735,11 @@ impl Ccsa {
         mode: ImportMode,
         progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> Result<ImportReport> {
-        self.import_file_into(ctx.org, bytes, file_name, mode, progress)
-            .await
+        let report = self
+            .import_file_into(ctx.org, bytes, file_name, mode, progress)
+            .await?;
+        self.audit_import(ctx, mode, &report).await?;
+        Ok(report)
     }
 
     /// A dry run of [`Ccsa::import_file`] for `org` without an admin
@@ -678,6 +828,13 @@ impl Ccsa {
                 max_uses,
             })
             .await?;
+        self.audit_ctx(
+            ctx,
+            AuditAction::CreateInvitation,
+            Some(inv.id.0),
+            format!("最多 {} 人", inv.details.max_uses),
+        )
+        .await?;
         Ok((inv, token))
     }
 
@@ -705,7 +862,15 @@ impl Ccsa {
         ctx: &AdminContext,
         id: InvitationId,
     ) -> Result<Invitation> {
-        self.store.revoke_invitation(ctx.org, id).await
+        let inv = self.store.revoke_invitation(ctx.org, id).await?;
+        self.audit_ctx(
+            ctx,
+            AuditAction::RevokeInvitation,
+            Some(id.0),
+            String::new(),
+        )
+        .await?;
+        Ok(inv)
     }
 
     /// What a scanned token invites to (for the form the trainee fills in):
@@ -761,7 +926,19 @@ impl Ccsa {
     ) -> Result<Vec<u8>> {
         let members = self.store.members(ctx.org).await?;
         let departments = self.store.departments(ctx.org).await?;
-        crate::spreadsheet::members_xlsx(&members, &departments, reveal)
+        let bytes = crate::spreadsheet::members_xlsx(&members, &departments, reveal)?;
+        let how = match reveal {
+            crate::spreadsheet::Reveal::Masked => "脱敏",
+            crate::spreadsheet::Reveal::Full => "完整（含身份证号、手机号）",
+        };
+        self.audit_ctx(
+            ctx,
+            AuditAction::ExportMembers,
+            None,
+            format!("{} 人，{how}", members.len()),
+        )
+        .await?;
+        Ok(bytes)
     }
 
     // ---- binding ----------------------------------------------------------------
@@ -894,14 +1071,25 @@ impl Ccsa {
             ..article
         };
         let mut out = self.store.insert_articles(vec![article]).await?;
-        out.pop()
-            .ok_or_else(|| Error::storage("article not stored"))
+        let a = out
+            .pop()
+            .ok_or_else(|| Error::storage("article not stored"))?;
+        self.audit_ctx(
+            ctx,
+            AuditAction::PublishKnowledge,
+            Some(a.id.0),
+            String::new(),
+        )
+        .await?;
+        Ok(a)
     }
 
     /// Removes an article of the admin's knowledge base (`ARTICLE_NOT_FOUND`
     /// for anything else).
     pub async fn remove_knowledge(&self, ctx: &AdminContext, id: ArticleId) -> Result<()> {
-        self.store.delete_article(ctx.org, id).await
+        self.store.delete_article(ctx.org, id).await?;
+        self.audit_ctx(ctx, AuditAction::RemoveKnowledge, Some(id.0), String::new())
+            .await
     }
 
     /// The articles an app user may read, newest first: safety five minutes,
@@ -980,7 +1168,9 @@ impl Ccsa {
     /// 设置): both banks pooled (default), the national bank, its own bank,
     /// or a share of each. Applies from the next draw (today's stays).
     pub async fn set_bank_mix(&self, ctx: &AdminContext, mix: BankMix) -> Result<()> {
-        self.store.set_bank_mix(ctx.org, mix).await
+        self.store.set_bank_mix(ctx.org, mix).await?;
+        self.audit_ctx(ctx, AuditAction::SetBankMix, None, format!("{mix:?}"))
+            .await
     }
 
     /// The admin's org's bank mix.
@@ -1029,14 +1219,25 @@ impl Ccsa {
         default_category: &str,
         mode: ImportMode,
     ) -> Result<QuestionUploadReport> {
-        self.upload_questions_to(
-            BankOwner::Org(ctx.org),
-            bytes,
-            file_name,
-            default_category,
-            mode,
-        )
-        .await
+        let report = self
+            .upload_questions_to(
+                BankOwner::Org(ctx.org),
+                bytes,
+                file_name,
+                default_category,
+                mode,
+            )
+            .await?;
+        if mode != ImportMode::DryRun {
+            let detail = format!(
+                "接受 {}，拒绝 {}",
+                report.accepted(),
+                report.refused().count()
+            );
+            self.audit_ctx(ctx, AuditAction::UploadQuestions, None, detail)
+                .await?;
+        }
+        Ok(report)
     }
 
     /// The upload into one bank (private: callers name a bank only through
@@ -1154,7 +1355,15 @@ impl Ccsa {
                 ..q
             })
             .collect();
-        self.insert_validated(qs).await
+        let ids = self.insert_validated(qs).await?;
+        self.audit_ctx(
+            ctx,
+            AuditAction::UploadQuestions,
+            None,
+            format!("接受 {}", ids.len()),
+        )
+        .await?;
+        Ok(ids)
     }
 
     /// The whole bank by id, cached per bank revision.

@@ -260,6 +260,28 @@ impl Store for FaultyStore {
         fault.reply(self.inner.revoke_sessions_of(admin).await)
     }
 
+    async fn append_audit(&self, entry: NewAuditEntry) -> Result<AuditEntry> {
+        let fault = self.fault("append_audit")?;
+        fault.reply(self.inner.append_audit(entry).await)
+    }
+
+    async fn audit_entries(
+        &self,
+        org: OrgId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<AuditEntry>> {
+        let fault = self.fault("audit_entries")?;
+        fault.reply(self.inner.audit_entries(org, from, to, after, limit).await)
+    }
+
+    async fn prune_audit(&self, before: DateTime<Utc>) -> Result<u64> {
+        let fault = self.fault("prune_audit")?;
+        fault.reply(self.inner.prune_audit(before).await)
+    }
+
     async fn record_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()> {
         let fault = self.fault("record_failure")?;
         fault.reply(self.inner.record_failure(key, at).await)

@@ -2,6 +2,7 @@
 
 use super::{ExportRange, ImportTx, InvariantReport, LedgerRow, QuizHistory, Store, SubmissionRow};
 use crate::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, Username};
+use crate::audit::{AuditEntry, NewAuditEntry};
 use crate::binding::{AppUserId, Binding};
 use crate::clock::china_offset;
 use crate::directory::{
@@ -72,6 +73,7 @@ struct State {
     content: content::Content,
     mixes: BTreeMap<OrgId, BankMix>,
     exams: exams::ExamBook,
+    audit: Vec<AuditEntry>,
 }
 
 impl State {
@@ -322,6 +324,37 @@ impl Store for MemoryStore {
             n += 1;
         }
         Ok(n)
+    }
+
+    async fn append_audit(&self, entry: NewAuditEntry) -> Result<AuditEntry> {
+        let mut s = self.state.lock();
+        let e = AuditEntry { id: s.id(), entry };
+        s.audit.push(e.clone());
+        Ok(e)
+    }
+
+    async fn audit_entries(
+        &self,
+        org: OrgId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<AuditEntry>> {
+        let s = self.state.lock();
+        Ok(s.audit
+            .iter()
+            .filter(|e| e.id > after && e.entry.org == org && e.entry.at >= from && e.entry.at < to)
+            .take(limit.min(10_000))
+            .cloned()
+            .collect())
+    }
+
+    async fn prune_audit(&self, before: DateTime<Utc>) -> Result<u64> {
+        let mut s = self.state.lock();
+        let n = s.audit.len();
+        s.audit.retain(|e| e.entry.at >= before);
+        Ok((n - s.audit.len()) as u64)
     }
 
     async fn record_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()> {

@@ -45,6 +45,7 @@ pub use memory::MemoryStore;
 
 use crate::Result;
 use crate::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, Username};
+use crate::audit::{AuditEntry, NewAuditEntry};
 use crate::binding::{AppUserId, Binding};
 use crate::directory::{
     Department, DepartmentDeletion, DepartmentName, DeptId, ImportOp, Invitation, InvitationId,
@@ -159,6 +160,23 @@ pub trait Store: Send + Sync {
     async fn revoke_session(&self, digest: &TokenDigest) -> Result<bool>;
     /// Revokes every session of an admin; how many.
     async fn revoke_sessions_of(&self, admin: AdminId) -> Result<u32>;
+
+    // ---- audit log ----------------------------------------------------------
+
+    /// Appends an entry; ids increase in append order.
+    async fn append_audit(&self, entry: NewAuditEntry) -> Result<AuditEntry>;
+    /// One org's entries with `from <= at < to` and id above `after`, by
+    /// id, at most `limit` (≤ 10,000).
+    async fn audit_entries(
+        &self,
+        org: OrgId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<AuditEntry>>;
+    /// Deletes every org's entries with `at < before`; how many.
+    async fn prune_audit(&self, before: DateTime<Utc>) -> Result<u64>;
 
     // ---- lock-outs --------------------------------------------------------
 
