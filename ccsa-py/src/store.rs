@@ -545,20 +545,10 @@ impl Store {
             instant(range.to) + chrono::Duration::days(1),
         );
         let store = self.inner.clone();
-        let entries = run(py, async move {
-            let mut out: Vec<ccsa_core::audit::AuditEntry> = Vec::new();
-            loop {
-                let after = out.last().map_or(0, |e| e.id);
-                let page = store
-                    .audit_entries(OrgId(org), from, to, after, 10_000)
-                    .await?;
-                let n = page.len();
-                out.extend(page);
-                if n < 10_000 {
-                    return Ok(out);
-                }
-            }
-        })?;
+        let entries = run(
+            py,
+            async move { store.audit_log(OrgId(org), from, to).await },
+        )?;
         Ok(Table::new(vec![
             ("id".into(), Column::ints(&entries, |e| Some(e.id))),
             (

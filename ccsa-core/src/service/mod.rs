@@ -340,19 +340,7 @@ impl Ccsa {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<AuditEntry>> {
-        let mut out: Vec<AuditEntry> = Vec::new();
-        loop {
-            let after = out.last().map_or(0, |e| e.id);
-            let page = self
-                .store
-                .audit_entries(ctx.org, from, to, after, 1_000)
-                .await?;
-            let n = page.len();
-            out.extend(page);
-            if n < 1_000 {
-                return Ok(out);
-            }
-        }
+        self.store.audit_log(ctx.org, from, to).await
     }
 
     /// Deletes audit entries older than [`AUDIT_RETENTION_DAYS`] (never

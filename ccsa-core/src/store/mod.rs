@@ -175,6 +175,25 @@ pub trait Store: Send + Sync {
         after: i64,
         limit: usize,
     ) -> Result<Vec<AuditEntry>>;
+    /// Every entry of one org with `from <= at < to`, oldest first, read
+    /// through [`Store::audit_entries`] in pages of 1,000.
+    async fn audit_log(
+        &self,
+        org: OrgId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<AuditEntry>> {
+        let mut out: Vec<AuditEntry> = Vec::new();
+        loop {
+            let after = out.last().map_or(0, |e| e.id);
+            let page = self.audit_entries(org, from, to, after, 1_000).await?;
+            let Some(last) = page.last().map(|e| e.id) else {
+                return Ok(out);
+            };
+            debug_assert!(last > after);
+            out.extend(page);
+        }
+    }
     /// Deletes every org's entries with `at < before`; how many.
     async fn prune_audit(&self, before: DateTime<Utc>) -> Result<u64>;
 
