@@ -204,6 +204,7 @@ fn every_value_in_sql_is_bound() {
         checked > 40,
         "only {checked} SQL format! calls found: the scan is broken"
     );
+    println!("{checked} SQL format! strings checked");
     assert!(
         problems.is_empty(),
         "SQL built from something not known to be SQL text (check it is not a value, then allow it):\n{}",
