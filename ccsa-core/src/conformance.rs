@@ -26,7 +26,7 @@
 //! real races. After every case the store's invariants must hold.
 
 use crate::admin::{AdminId, AdminSession, NewAdmin, SessionToken, Username, hash_password};
-use crate::binding::{AppUserId, Binding};
+use crate::binding::{AppUserId, Binding, Lockout};
 use crate::clock::{Clock, ManualClock, beijing_time};
 use crate::directory::{DepartmentName, MemberId, NewMember};
 use crate::identity::{PersonName, Phone};
@@ -67,6 +67,7 @@ pub const CASES: &[&str] = &[
     "exams_time_mark_and_analyse",
     "exports_page_through_the_ledger_and_log",
     "audit_log_is_per_org_and_kept",
+    "lockouts_hold_under_races",
 ];
 
 fn day(s: &str) -> NaiveDate {
@@ -354,27 +355,105 @@ pub async fn sessions_and_failures(store: Arc<dyn Store>) {
     assert_eq!(store.revoke_sessions_of(AdminId(987_654)).await.unwrap(), 0);
     assert!(store.session(&mk(2).digest).await.unwrap().unwrap().revoked);
 
-    for m in 0..3 {
+    // Attempts: claimed (counted), released (forgotten), refused when locked.
+    let policy = Lockout::default();
+    let keys = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    for m in 0..3u64 {
         store
-            .record_failure("phone:abc", at("2020-03-24", 9) + Duration::minutes(m * 20))
+            .claim_attempt(
+                &keys(&["phone:abc"]),
+                m,
+                at("2020-03-24", 9) + Duration::minutes(m as i64 * 20),
+                policy,
+            )
             .await
             .unwrap();
     }
     store
-        .record_failure("app:xyz", at("2020-03-24", 9))
+        .claim_attempt(&keys(&["app:xyz"]), 7, at("2020-03-24", 9), policy)
         .await
         .unwrap();
     let f = store
         .failures_since("phone:abc", at("2020-03-24", 9) + Duration::minutes(10))
         .await
         .unwrap();
-    assert_eq!(f.len(), 2);
+    assert_eq!(
+        f,
+        vec![
+            at("2020-03-24", 9) + Duration::minutes(20),
+            at("2020-03-24", 9) + Duration::minutes(40)
+        ]
+    );
     assert!(
         store
             .failures_since("phone:none", at("2020-03-24", 0))
             .await
             .unwrap()
             .is_empty()
+    );
+    // Releasing attempt 1 forgets it under its key only; an unknown
+    // attempt releases nothing.
+    assert_eq!(
+        store
+            .release_attempt(&keys(&["phone:abc", "app:xyz"]), 1)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .release_attempt(&keys(&["phone:abc"]), 99)
+            .await
+            .unwrap(),
+        0
+    );
+    let now = at("2020-03-24", 9) + Duration::minutes(50);
+    assert_eq!(
+        store
+            .failures_since("phone:abc", at("2020-03-24", 0))
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    // Three more on phone:abc reach 5: the next claim is refused and
+    // records nothing, under any of its keys.
+    for a in 10..13 {
+        store
+            .claim_attempt(&keys(&["phone:abc"]), a, now, policy)
+            .await
+            .unwrap();
+    }
+    let e = store
+        .claim_attempt(&keys(&["app:fresh", "phone:abc"]), 20, now, policy)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::LockedUntil);
+    // Unlocks when the oldest of the five (09:00) is an hour old.
+    assert_eq!(
+        e.locked_until_time(),
+        Some(at("2020-03-24", 9) + Duration::hours(1))
+    );
+    assert!(
+        store
+            .failures_since("app:fresh", at("2020-03-24", 0))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // An hour after the oldest, one entry has aged out: one claim fits.
+    let later = at("2020-03-24", 10) + Duration::minutes(1);
+    store
+        .claim_attempt(&keys(&["phone:abc"]), 21, later, policy)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .claim_attempt(&keys(&["phone:abc"]), 22, later, policy)
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::LockedUntil
     );
     sound(&store).await;
 }
@@ -1438,14 +1517,14 @@ pub async fn service_end_to_end(store: Arc<dyn Store>) {
         .bind("wx-stranger", "陌生人", "19999999999")
         .await
         .unwrap_err();
-    assert_eq!(e.code(), ErrorCode::NotImported);
+    assert_eq!(e.code(), ErrorCode::NoMatchingMember);
     for _ in 0..4 {
         assert_eq!(
             ccsa.bind("wx-guesser", "错误名", &forms[0].phone)
                 .await
                 .unwrap_err()
                 .code(),
-            ErrorCode::Mismatch
+            ErrorCode::NoMatchingMember
         );
     }
     // The 5th failure from this app user trips the lock.
@@ -1454,7 +1533,7 @@ pub async fn service_end_to_end(store: Arc<dyn Store>) {
             .await
             .unwrap_err()
             .code(),
-        ErrorCode::Mismatch
+        ErrorCode::NoMatchingMember
     );
     let locked = ccsa
         .bind("wx-guesser", &forms[2].name, &forms[2].phone)
@@ -1468,7 +1547,7 @@ pub async fn service_end_to_end(store: Arc<dyn Store>) {
             .await
             .unwrap_err()
             .code(),
-        ErrorCode::Mismatch
+        ErrorCode::NoMatchingMember
     );
     assert_eq!(
         ccsa.bind("wx-owner", &forms[0].name, &forms[0].phone)
@@ -3408,6 +3487,123 @@ pub async fn audit_log_is_per_org_and_kept(store: Arc<dyn Store>) {
     assert!(ccsa.audit_log(&a, t0, far).await.unwrap().is_empty());
 }
 
+/// Lock-outs under races (锁定): 24 binding attempts naming one phone with a
+/// wrong name, issued at once from 24 app users, are judged 5 times
+/// (`NO_MATCHING_MEMBER`) and refused 19 times (`LOCKED_UNTIL`), and so are
+/// 12 wrong passwords for one login name at once; the owner then still
+/// waits out the lock. An unknown phone and a known phone with a wrong
+/// name answer alike: the same error (code and message) after the same
+/// store calls in the same order.
+pub async fn lockouts_hold_under_races(store: Arc<dyn Store>) {
+    use crate::store::{FaultPlan, FaultyStore};
+    let clock = Arc::new(ManualClock::new(at("2020-03-24", 9)));
+    let ccsa = Ccsa::new(store.clone(), clock.clone(), Campaign::notice_2020(2020))
+        .unwrap()
+        .with_entropy_seed(5);
+    let orgs = bureaus(&store).await;
+    let ctx = admin_ctx(&store, &ccsa, orgs[0].id, "lockadmin", "lock-pass1", 5).await;
+    let forms: Vec<_> = (0..3u64)
+        .map(|i| sample::member_form(7000 + i, ""))
+        .collect();
+    for f in &forms {
+        ccsa.add_member(&ctx, f).await.unwrap();
+    }
+
+    let guesses = join_all((0..24).map(|i| {
+        let ccsa = &ccsa;
+        let phone = forms[0].phone.clone();
+        async move { ccsa.bind(&format!("wx-race-{i}"), "错误名", &phone).await }
+    }))
+    .await;
+    fn count<T>(rs: &[crate::Result<T>], code: ErrorCode) -> usize {
+        rs.iter()
+            .filter(|r| matches!(r, Err(e) if e.code() == code))
+            .count()
+    }
+    assert_eq!(
+        (
+            count(&guesses, ErrorCode::NoMatchingMember),
+            count(&guesses, ErrorCode::LockedUntil)
+        ),
+        (5, 19),
+        "{}: five judged guesses per phone per hour, however they race",
+        store.backend()
+    );
+    let e = ccsa
+        .bind("wx-owner", &forms[0].name, &forms[0].phone)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::LockedUntil);
+    assert_eq!(
+        e.locked_until_time(),
+        Some(at("2020-03-24", 10)),
+        "the race's failures all count from 09:00"
+    );
+
+    let logins = join_all((0..12).map(|_| {
+        let ccsa = &ccsa;
+        async move { ccsa.login("lockadmin", "wrong-pass1").await.map(drop) }
+    }))
+    .await;
+    // admin_ctx's login succeeded and was released: it does not count.
+    assert_eq!(
+        (
+            count(&logins, ErrorCode::LoginFailed),
+            count(&logins, ErrorCode::LockedUntil)
+        ),
+        (5, 7),
+        "{}: five judged passwords per login name per hour",
+        store.backend()
+    );
+    assert_eq!(
+        ccsa.login("lockadmin", "lock-pass1")
+            .await
+            .unwrap_err()
+            .code(),
+        ErrorCode::LockedUntil
+    );
+    clock.advance(Duration::minutes(61));
+    ccsa.login("lockadmin", "lock-pass1").await.unwrap();
+    ccsa.bind("wx-owner", &forms[0].name, &forms[0].phone)
+        .await
+        .unwrap();
+    // Successful binds release their attempts.
+    for (i, f) in forms.iter().enumerate().skip(1) {
+        ccsa.bind(&format!("wx-ok-{i}"), &f.name, &f.phone)
+            .await
+            .unwrap();
+    }
+
+    // Unknown phone vs known phone with a wrong name: same answer, same path.
+    let traced = |seed: u64| {
+        let faulty = Arc::new(FaultyStore::new(store.clone(), FaultPlan::none()));
+        let ccsa = Ccsa::new(faulty.clone(), clock.clone(), Campaign::notice_2020(2020))
+            .unwrap()
+            .with_entropy_seed(seed);
+        (faulty, ccsa)
+    };
+    let known = sample::member_form(7100, "");
+    ccsa.add_member(&ctx, &known).await.unwrap();
+    let (t1, c1) = traced(1);
+    let e1 = c1
+        .bind("wx-probe-1", "错误名", &known.phone)
+        .await
+        .unwrap_err();
+    let (t2, c2) = traced(2);
+    let e2 = c2
+        .bind("wx-probe-2", "错误名", "19912345678")
+        .await
+        .unwrap_err();
+    assert_eq!(e1.code(), ErrorCode::NoMatchingMember);
+    assert_eq!(e1.to_string(), e2.to_string(), "same code and message");
+    assert_eq!(t1.call_names(), t2.call_names(), "same store calls");
+    assert_eq!(
+        t1.call_names(),
+        vec!["claim_attempt", "binding_of", "member_by_phone"]
+    );
+    sound(&store).await;
+}
+
 /// Generates one `#[test]` per conformance case for a backend.
 ///
 /// `$make` is a closure returning a future of a fresh, empty
@@ -3437,7 +3633,8 @@ macro_rules! store_conformance {
             bank_mixes_shape_the_draw,
             exams_time_mark_and_analyse,
             exports_page_through_the_ledger_and_log,
-            audit_log_is_per_org_and_kept
+            audit_log_is_per_org_and_kept,
+            lockouts_hold_under_races
         );
     };
     (@cases $make:expr, $run:expr; $($case:ident),* $(,)?) => {

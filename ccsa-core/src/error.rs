@@ -210,10 +210,11 @@ codes! {
     InvitationUsedUp = "INVITATION_USED_UP" => "邀请使用次数已满，请联系本单位管理员",
 
     // --- binding ----------------------------------------------------------
-    /// No member with that phone has been imported yet (binding before import is invalid).
-    NotImported = "NOT_IMPORTED" => "管理员尚未导入您的信息，请联系本单位管理员",
-    /// The name does not match what the admin entered.
-    Mismatch = "MISMATCH" => "填写的姓名与管理员录入的信息不一致",
+    /// No active member has both this phone and this name: either the admin
+    /// has not imported the trainee yet (binding before import is invalid)
+    /// or the name differs from what the admin entered. One code for both,
+    /// so that binding cannot tell whether a phone is on file.
+    NoMatchingMember = "NO_MATCHING_MEMBER" => "未找到与所填姓名和手机号一致的人员信息：请确认本单位管理员已导入您的信息，且所填姓名、手机号与提供给管理员的完全一致",
     /// The member is already bound to another app user.
     MemberAlreadyBound = "MEMBER_ALREADY_BOUND" => "该人员已被其他微信用户绑定",
     /// The app user is already bound to a member.
@@ -553,8 +554,7 @@ fn area_of(c: &str) -> ErrorArea {
         ErrorArea::Content
     } else if matches!(
         c,
-        "NOT_IMPORTED"
-            | "MISMATCH"
+        "NO_MATCHING_MEMBER"
             | "MEMBER_ALREADY_BOUND"
             | "APP_USER_ALREADY_BOUND"
             | "LOCKED_UNTIL"

@@ -13,7 +13,8 @@ use ccsa_core::quiz::{Answer, Choices, QuestionId};
 #[uniffi::export(async_runtime = "tokio")]
 impl Engine {
     /// Binds the app user to the member an admin entered, by real name and
-    /// phone (绑定): `NOT_IMPORTED`, `MISMATCH`, `MEMBER_ALREADY_BOUND`,
+    /// phone (绑定): `NO_MATCHING_MEMBER` (not imported or another name),
+    /// `MEMBER_ALREADY_BOUND`,
     /// `APP_USER_ALREADY_BOUND`, `LOCKED_UNTIL` after repeated failures.
     pub async fn bind(
         &self,

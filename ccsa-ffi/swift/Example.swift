@@ -11,7 +11,7 @@ func trainOnce(dbPath: String, key: Data, appUser: String) async throws {
     do {
         _ = try await engine.bind(appUser: appUser, name: "张伟", phone: "13800138000")
     } catch CcsaError.Binding(let code, let detail) {
-        print(code, detail)  // NOT_IMPORTED 管理员尚未导入您的信息，请联系本单位管理员
+        print(code, detail)  // NO_MATCHING_MEMBER 未找到与所填姓名和手机号一致的人员信息：请确认……
         return
     }
     let quiz = try await engine.todaysQuiz(appUser: appUser)

@@ -55,6 +55,9 @@ impl PgStore {
     ) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
         q.bind(values)
     }
+    /// Serialises lock-out claims per key until the transaction ends.
+    const LOCK_KEY: Option<&'static str> =
+        Some("SELECT pg_advisory_xact_lock(hashtextextended($1, 7243))");
     const STRING_AGG: &'static str = "string_agg";
     const DAY_TEXT: &'static str = "to_char(day, 'YYYY-MM-DD')";
     const DUE_TEXT: &'static str = "to_char(due, 'YYYY-MM-DD')";

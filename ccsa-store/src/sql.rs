@@ -313,7 +313,9 @@ pub const QUESTION_COLS: &str = "id, owner_org, kind, stem, options, answer, exp
 /// JSON arrays of rows rather than multi-row `VALUES`), `SEARCH_PRELUDE`
 /// (a statement run before law searches), and the SQL spellings
 /// `STRING_AGG` (`group_concat` / `string_agg`), `DAY_TEXT` and `DUE_TEXT`
-/// (the `day` and `due` columns as `YYYY-MM-DD` text).
+/// (the `day` and `due` columns as `YYYY-MM-DD` text), and `LOCK_KEY`
+/// (a statement locking one lock-out key for the transaction, or `None`
+/// where write transactions are serialised anyway).
 macro_rules! sql_store {
     ($store:ty, $db:ty) => {
     mod sql_impl {
@@ -323,7 +325,7 @@ macro_rules! sql_store {
         use async_trait::async_trait;
         use ccsa_core::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, Username};
         use ccsa_core::audit::{AuditAction, AuditEntry, NewAuditEntry};
-        use ccsa_core::binding::{AppUserId, Binding};
+        use ccsa_core::binding::{AppUserId, Binding, Lockout};
         use ccsa_core::directory::{Department, ImportOp, Invitation, InvitationId, NewInvitation, DepartmentDeletion, DepartmentName, DeptId, Member, MemberId, NewMember};
         use ccsa_core::exam::{Attempt, AttemptId, AttemptScore, Exam, ExamId, NewAttempt, NewExam, SavedAnswer};
         use ccsa_core::identity::{CreditCode, Email, IdNumber, Phone, PersonName};
@@ -1458,9 +1460,66 @@ macro_rules! sql_store {
                 Ok(r.rows_affected())
             }
 
-            async fn record_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()> {
-                sqlx::query("INSERT INTO failures (key, at) VALUES ($1, $2)").bind(key).bind(micros(at)).execute(self.writer()).await.map_err(db)?;
-                Ok(())
+            async fn claim_attempt(&self, keys: &[String], attempt: u64, at: DateTime<Utc>, policy: Lockout) -> Result<()> {
+                let mut tx = self.tx().await?;
+                // SQLite: BEGIN IMMEDIATE already serialises writers.
+                // PostgreSQL: one advisory lock per key, in key order.
+                let mut sorted: Vec<&String> = keys.iter().collect();
+                sorted.sort();
+                sorted.dedup();
+                if let Some(lock) = <$store>::LOCK_KEY {
+                    for k in &sorted {
+                        sqlx::query(lock).bind(k.as_str()).execute(&mut *tx).await.map_err(db)?;
+                    }
+                }
+                let since = policy.window_start(at);
+                let mut until: Option<DateTime<Utc>> = None;
+                for k in &sorted {
+                    // Entries older than the window no longer count: drop them.
+                    sqlx::query("DELETE FROM failures WHERE key = $1 AND at <= $2")
+                        .bind(k.as_str())
+                        .bind(micros(since))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db)?;
+                    let times: Vec<i64> = sqlx::query_scalar("SELECT at FROM failures WHERE key = $1 AND at > $2")
+                        .bind(k.as_str())
+                        .bind(micros(since))
+                        .fetch_all(&mut *tx)
+                        .await
+                        .map_err(db)?;
+                    let times = times.into_iter().map(from_micros).collect::<Result<Vec<_>>>()?;
+                    if let Some(u) = policy.locked_until(&times, at) {
+                        until = Some(until.map_or(u, |x| x.max(u)));
+                    }
+                }
+                if let Some(u) = until {
+                    return Err(ccsa_core::Error::locked_until(u));
+                }
+                for k in &sorted {
+                    sqlx::query("INSERT INTO failures (key, at, attempt) VALUES ($1, $2, $3)")
+                        .bind(k.as_str())
+                        .bind(micros(at))
+                        .bind(attempt as i64)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db)?;
+                }
+                tx.commit().await.map_err(db)
+            }
+
+            async fn release_attempt(&self, keys: &[String], attempt: u64) -> Result<u64> {
+                let mut n = 0;
+                for k in keys {
+                    n += sqlx::query("DELETE FROM failures WHERE key = $1 AND attempt = $2")
+                        .bind(k.as_str())
+                        .bind(attempt as i64)
+                        .execute(self.writer())
+                        .await
+                        .map_err(db)?
+                        .rows_affected();
+                }
+                Ok(n)
             }
 
             async fn failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>> {

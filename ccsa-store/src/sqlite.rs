@@ -56,6 +56,9 @@ impl SqliteStore {
     ) -> sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>> {
         q.bind(serde_json::to_string(&values).expect("strings serialise"))
     }
+    /// Write transactions are serialised (`BEGIN IMMEDIATE`, one writer):
+    /// lock-out claims need no lock of their own.
+    const LOCK_KEY: Option<&'static str> = None;
     const STRING_AGG: &'static str = "group_concat";
     const DAY_TEXT: &'static str = "day";
     const DUE_TEXT: &'static str = "due";

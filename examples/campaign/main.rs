@@ -441,7 +441,10 @@ async fn run(args: Args) -> Result<(), Error> {
         .bind("wx-typo", &format!("{}某", p0.name), &p0.phone)
         .await
         .unwrap_err();
-    println!("· 姓名与管理员录入不一致：{} — {}", e.code(), e);
+    println!(
+        "· 姓名与管理员录入不一致：{}（与未导入同一答复，不泄露该手机号是否已录入）",
+        e.code()
+    );
     for k in 0..4 {
         let _ = ccsa
             .bind("wx-prober", "试探者", &roster[1 + k].1.phone)

@@ -3,8 +3,11 @@
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 
-/// What failures are counted against. Phones and login names are stored only
-/// as a keyed digest, never raw.
+/// What failures are counted against. Phones and login names reach the
+/// store only as a digest ([`LockKey::storage_key`]), never raw; a store
+/// that holds a key (ccsa-store with a `Keyring`) keys that digest again
+/// with HMAC before writing it, so the 10^11 possible phones cannot be
+/// tried against it offline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LockKey {
     /// Binding attempts by one app user.

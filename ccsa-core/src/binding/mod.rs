@@ -3,7 +3,8 @@
 //!
 //! 附件1: binding only works after the admin has imported the trainee, and the
 //! name and phone must match what the admin entered exactly. Outcomes:
-//! bound, `NOT_IMPORTED`, `MISMATCH`, `MEMBER_ALREADY_BOUND`,
+//! bound, `NO_MATCHING_MEMBER` (not imported, or another name: one code, so
+//! binding cannot tell who is on file), `MEMBER_ALREADY_BOUND`,
 //! `APP_USER_ALREADY_BOUND`, and `LOCKED_UNTIL` after repeated failures (see
 //! [`Lockout`]), so the endpoint cannot be used to enumerate members.
 

@@ -350,30 +350,21 @@ impl Ccsa {
         self.store.prune_audit(before).await
     }
 
-    async fn check_lock(&self, keys: &[LockKey]) -> Result<()> {
-        let now = self.clock.now();
-        let since = self.lockout.window_start(now);
-        let mut until = None;
-        for k in keys {
-            let f = self.store.failures_since(&k.storage_key(), since).await?;
-            if let Some(u) = self.lockout.locked_until(&f, now) {
-                until = Some(until.map_or(u, |x: chrono::DateTime<chrono::Utc>| x.max(u)));
-            }
-        }
-        match until {
-            Some(u) => Err(Error::locked_until(u)),
-            None => Ok(()),
-        }
+    /// Claims one attempt under `keys` (counted as a failure until
+    /// released; see `Store::claim_attempt`): `LOCKED_UNTIL` when any key
+    /// is locked. Returns the attempt id for [`Ccsa::release`].
+    async fn claim(&self, keys: &[LockKey]) -> Result<(Vec<String>, u64)> {
+        let keys: Vec<String> = keys.iter().map(LockKey::storage_key).collect();
+        let attempt = u64::from_le_bytes(self.random::<8>());
+        self.store
+            .claim_attempt(&keys, attempt, self.clock.now(), self.lockout)
+            .await?;
+        Ok((keys, attempt))
     }
 
-    async fn fail(&self, keys: &[LockKey], code: ErrorCode) -> Error {
-        let now = self.clock.now();
-        for k in keys {
-            if let Err(e) = self.store.record_failure(&k.storage_key(), now).await {
-                return e;
-            }
-        }
-        Error::new(code)
+    /// The claimed attempt succeeded: it no longer counts as a failure.
+    async fn release(&self, (keys, attempt): &(Vec<String>, u64)) -> Result<()> {
+        self.store.release_attempt(keys, *attempt).await.map(drop)
     }
 
     /// Logs an admin in: returns a fresh session token and the admin's
@@ -385,8 +376,9 @@ impl Ccsa {
         username: &str,
         password: &str,
     ) -> Result<(SessionToken, AdminContext)> {
-        let key = [LockKey::Login(username.trim().to_ascii_lowercase())];
-        self.check_lock(&key).await?;
+        let claim = self
+            .claim(&[LockKey::Login(username.trim().to_ascii_lowercase())])
+            .await?;
         let seat = match Username::parse(username) {
             Ok(u) => self.store.admin_by_username(&u).await?,
             Err(_) => None,
@@ -396,8 +388,10 @@ impl Ccsa {
             .map_or(decoy_hash(), |s| s.admin.password_hash.as_str());
         let ok = verify_password(phc, password) && seat.is_some();
         let Some(seat) = seat.filter(|_| ok) else {
-            return Err(self.fail(&key, ErrorCode::LoginFailed).await);
+            // The claimed attempt stays recorded: it is the failure.
+            return Err(ErrorCode::LoginFailed.into());
         };
+        self.release(&claim).await?;
         let org = self
             .store
             .org(seat.admin.org)
@@ -937,20 +931,24 @@ impl Ccsa {
         let app_user = AppUserId::parse(app_user)?;
         let name = PersonName::parse(name)?;
         let phone = Phone::parse(phone)?;
-        let keys = [
-            LockKey::AppUser(app_user.as_str().to_string()),
-            LockKey::Phone(phone.expose().to_string()),
-        ];
-        self.check_lock(&keys).await?;
+        let claim = self
+            .claim(&[
+                LockKey::AppUser(app_user.as_str().to_string()),
+                LockKey::Phone(phone.expose().to_string()),
+            ])
+            .await?;
         if self.store.binding_of(&app_user).await?.is_some() {
+            self.release(&claim).await?;
             return Err(ErrorCode::AppUserAlreadyBound.into());
         }
-        let Some(member) = self.store.member_by_phone(&phone).await? else {
-            return Err(self.fail(&keys, ErrorCode::NotImported).await);
+        // An unknown phone and a known phone with another name take the same
+        // steps and give the same code: binding does not reveal who is on
+        // file. The claimed attempt stays recorded as the failure.
+        let member = self.store.member_by_phone(&phone).await?;
+        let Some(member) = member.filter(|m| m.details.name.matches(&name)) else {
+            return Err(ErrorCode::NoMatchingMember.into());
         };
-        if !member.details.name.matches(&name) {
-            return Err(self.fail(&keys, ErrorCode::Mismatch).await);
-        }
+        self.release(&claim).await?;
         self.store
             .bind(Binding {
                 app_user,

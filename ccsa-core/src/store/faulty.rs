@@ -94,6 +94,7 @@ pub struct FaultyStore {
     plan: FaultPlan,
     calls: AtomicU64,
     faults: AtomicU64,
+    names: parking_lot::Mutex<Vec<&'static str>>,
 }
 
 impl std::fmt::Debug for FaultyStore {
@@ -133,6 +134,7 @@ impl FaultyStore {
             plan,
             calls: AtomicU64::new(0),
             faults: AtomicU64::new(0),
+            names: parking_lot::Mutex::new(Vec::new()),
         }
     }
     /// The wrapped store (to check what was written, without faults).
@@ -148,8 +150,16 @@ impl FaultyStore {
         self.faults.load(Ordering::SeqCst)
     }
 
+    /// The store methods called so far, in order (e.g. `"member_by_phone"`;
+    /// calls inside an import transaction are `"import.write"` and so on):
+    /// what a request did, to compare the paths of two requests.
+    pub fn call_names(&self) -> Vec<&'static str> {
+        self.names.lock().clone()
+    }
+
     /// Numbers a call; `Err` when it fails before the call.
-    fn fault(&self, _call: &'static str) -> Result<Fault> {
+    fn fault(&self, call: &'static str) -> Result<Fault> {
+        self.names.lock().push(call);
         let n = self.calls.fetch_add(1, Ordering::SeqCst);
         if !self.plan.strikes(n) {
             return Ok(Fault { lose_reply: false });
@@ -282,9 +292,20 @@ impl Store for FaultyStore {
         fault.reply(self.inner.prune_audit(before).await)
     }
 
-    async fn record_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()> {
-        let fault = self.fault("record_failure")?;
-        fault.reply(self.inner.record_failure(key, at).await)
+    async fn claim_attempt(
+        &self,
+        keys: &[String],
+        attempt: u64,
+        at: DateTime<Utc>,
+        policy: Lockout,
+    ) -> Result<()> {
+        let fault = self.fault("claim_attempt")?;
+        fault.reply(self.inner.claim_attempt(keys, attempt, at, policy).await)
+    }
+
+    async fn release_attempt(&self, keys: &[String], attempt: u64) -> Result<u64> {
+        let fault = self.fault("release_attempt")?;
+        fault.reply(self.inner.release_attempt(keys, attempt).await)
     }
 
     async fn failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>> {

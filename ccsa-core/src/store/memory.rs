@@ -3,7 +3,7 @@
 use super::{ExportRange, ImportTx, InvariantReport, LedgerRow, QuizHistory, Store, SubmissionRow};
 use crate::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, Username};
 use crate::audit::{AuditEntry, NewAuditEntry};
-use crate::binding::{AppUserId, Binding};
+use crate::binding::{AppUserId, Binding, Lockout};
 use crate::clock::china_offset;
 use crate::directory::{
     Department, DepartmentDeletion, DepartmentName, DeptId, Invitation, InvitationId, Member,
@@ -54,7 +54,8 @@ struct State {
     seat_by_org: HashMap<OrgId, AdminId>,
     admin_by_username: HashMap<String, AdminId>,
     sessions: HashMap<TokenDigest, AdminSession>,
-    failures: HashMap<String, Vec<DateTime<Utc>>>,
+    /// Lock-out entries per key: when, and the attempt that claimed it.
+    failures: HashMap<String, Vec<(DateTime<Utc>, u64)>>,
     departments: BTreeMap<DeptId, Department>,
     members: BTreeMap<MemberId, MemberRow>,
     phone_index: HashMap<String, MemberId>,
@@ -357,21 +358,61 @@ impl Store for MemoryStore {
         Ok((n - s.audit.len()) as u64)
     }
 
-    async fn record_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()> {
-        self.state
-            .lock()
-            .failures
-            .entry(key.to_string())
-            .or_default()
-            .push(at);
+    async fn claim_attempt(
+        &self,
+        keys: &[String],
+        attempt: u64,
+        at: DateTime<Utc>,
+        policy: Lockout,
+    ) -> Result<()> {
+        let mut s = self.state.lock();
+        let since = policy.window_start(at);
+        let mut until: Option<DateTime<Utc>> = None;
+        for k in keys {
+            // Entries older than the window no longer count: drop them.
+            if let Some(v) = s.failures.get_mut(k) {
+                v.retain(|(t, _)| *t > since);
+            }
+            let times: Vec<_> = s
+                .failures
+                .get(k)
+                .map(|v| v.iter().map(|(t, _)| *t).collect())
+                .unwrap_or_default();
+            if let Some(u) = policy.locked_until(&times, at) {
+                until = Some(until.map_or(u, |x| x.max(u)));
+            }
+        }
+        if let Some(u) = until {
+            return Err(crate::Error::locked_until(u));
+        }
+        for k in keys {
+            s.failures.entry(k.clone()).or_default().push((at, attempt));
+        }
         Ok(())
+    }
+
+    async fn release_attempt(&self, keys: &[String], attempt: u64) -> Result<u64> {
+        let mut s = self.state.lock();
+        let mut n = 0;
+        for k in keys {
+            if let Some(v) = s.failures.get_mut(k) {
+                let before = v.len();
+                v.retain(|(_, a)| *a != attempt);
+                n += (before - v.len()) as u64;
+            }
+        }
+        Ok(n)
     }
 
     async fn failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>> {
         let s = self.state.lock();
         Ok(s.failures
             .get(key)
-            .map(|v| v.iter().copied().filter(|t| *t > since).collect())
+            .map(|v| {
+                let mut t: Vec<_> = v.iter().map(|(t, _)| *t).filter(|t| *t > since).collect();
+                t.sort_unstable();
+                t
+            })
             .unwrap_or_default())
     }
 

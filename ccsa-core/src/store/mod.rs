@@ -46,7 +46,7 @@ pub use memory::MemoryStore;
 use crate::Result;
 use crate::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, Username};
 use crate::audit::{AuditEntry, NewAuditEntry};
-use crate::binding::{AppUserId, Binding};
+use crate::binding::{AppUserId, Binding, Lockout};
 use crate::directory::{
     Department, DepartmentDeletion, DepartmentName, DeptId, ImportOp, Invitation, InvitationId,
     Member, MemberId, NewInvitation, NewMember,
@@ -199,9 +199,31 @@ pub trait Store: Send + Sync {
 
     // ---- lock-outs --------------------------------------------------------
 
-    /// Records a failed attempt under a lock key (see `LockKey::storage_key`).
-    async fn record_failure(&self, key: &str, at: DateTime<Utc>) -> Result<()>;
-    /// Failure times under a key after `since`.
+    /// Claims one attempt under every key at once (binding counts the app
+    /// user and the phone; login the login name; keys are
+    /// `LockKey::storage_key`s).
+    ///
+    /// Contract, atomic per key: if any key already has
+    /// `policy.max_failures` entries after `policy.window_start(at)`, the
+    /// claim is refused with `LOCKED_UNTIL` carrying the latest unlock time
+    /// over the keys ([`Lockout::locked_until`]) and nothing is recorded;
+    /// otherwise one entry tagged `attempt` is recorded under each key. An
+    /// entry counts as a failure until [`Store::release_attempt`] removes it,
+    /// so an attempt is counted *before* its outcome is known: of any number
+    /// of concurrent claims on a key, at most `max_failures` are granted
+    /// within a window, however they interleave.
+    async fn claim_attempt(
+        &self,
+        keys: &[String],
+        attempt: u64,
+        at: DateTime<Utc>,
+        policy: Lockout,
+    ) -> Result<()>;
+    /// Removes the entries of attempt `attempt` under `keys` (it succeeded,
+    /// so it is not a failure); how many were removed.
+    async fn release_attempt(&self, keys: &[String], attempt: u64) -> Result<u64>;
+    /// Failure times under a key after `since` (claimed attempts not
+    /// released), oldest first.
     async fn failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>>;
 
     // ---- departments ------------------------------------------------------

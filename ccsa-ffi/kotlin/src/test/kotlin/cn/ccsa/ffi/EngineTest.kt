@@ -203,9 +203,9 @@ class TraineeTest {
         val s = e.admin()
         e.createDepartment(s.token, "生产部")
         e.addMember(s.token, form("张伟", "19900000001", "61082119900307123"))
-        assertEquals("NOT_IMPORTED", assertThrows<CcsaException.Binding> { runBlocking { e.bind("wx-9", "张伟", "19900000099") } }.code)
+        assertEquals("NO_MATCHING_MEMBER", assertThrows<CcsaException.Binding> { runBlocking { e.bind("wx-9", "张伟", "19900000099") } }.code)
         repeat(5) {
-            assertEquals("MISMATCH", assertThrows<CcsaException.Binding> { runBlocking { e.bind("wx-1", "张卫", "19900000001") } }.code)
+            assertEquals("NO_MATCHING_MEMBER", assertThrows<CcsaException.Binding> { runBlocking { e.bind("wx-1", "张卫", "19900000001") } }.code)
         }
         // Five failures within the hour lock the app user and the phone, even with the right name.
         val locked = assertThrows<CcsaException.Binding> { runBlocking { e.bind("wx-1", "张伟", "19900000001") } }

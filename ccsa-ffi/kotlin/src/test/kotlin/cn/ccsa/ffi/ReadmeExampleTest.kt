@@ -21,7 +21,7 @@ class ReadmeExampleTest {
         try {
             engine.bind(appUser, "张伟", "13800138000")
         } catch (e: CcsaException.Binding) {
-            println("${e.code} ${e.detail}") // NOT_IMPORTED 管理员尚未导入您的信息，请联系本单位管理员
+            println("${e.code} ${e.detail}") // NO_MATCHING_MEMBER 未找到与所填姓名和手机号一致的人员信息：请确认……
         }
         if (engine.listNoticeBureaus() > 0u) engine.loadSampleContent()   // first run on this device
         engine.registerAdmin(AdminRegistrationForm("神木市应急管理局", null, "王五", "13900139000", null, "shenmu", "shenmu2020"))
@@ -35,7 +35,7 @@ class ReadmeExampleTest {
             println("${line.rank} ${line.name} ${line.points}") // names arrive masked: 张*
         }
         // README END
-        assertEquals("NOT_IMPORTED", printed[0].substringBefore(' '))
+        assertEquals("NO_MATCHING_MEMBER", printed[0].substringBefore(' '))
         assertEquals("1 张* ${outcome.result.points}", printed.last())
     }
 }
