@@ -295,6 +295,9 @@ codes! {
     // --- storage ----------------------------------------------------------
     /// The storage backend failed (connection, IO); the operation had no effect.
     Storage = "STORAGE" => "存储服务暂时不可用，请稍后重试",
+    /// The store's keyring is missing, malformed or not the one the
+    /// database is sealed under (encryption at rest); nothing was opened.
+    StoreKeyInvalid = "STORE_KEY_INVALID" => "数据库密钥缺失或与数据库不匹配",
 }
 
 impl fmt::Display for ErrorCode {
@@ -546,7 +549,7 @@ impl std::error::Error for Error {}
 /// Areas by code prefix: the codes are named by area.
 fn area_of(c: &str) -> ErrorArea {
     let has = |p: &[&str]| p.iter().any(|x| c.starts_with(x));
-    if c == "STORAGE" {
+    if c == "STORAGE" || c == "STORE_KEY_INVALID" {
         ErrorArea::Storage
     } else if has(&["EXAM_"]) {
         ErrorArea::Exam

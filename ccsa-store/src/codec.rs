@@ -166,6 +166,17 @@ impl MemberColumns {
     }
 }
 
+/// Lowercase hex of `bytes` (sealed values travel as hex inside JSON rows).
+pub fn hex_of(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(HEX[(b >> 4) as usize]));
+        s.push(char::from(HEX[(b & 15) as usize]));
+    }
+    s
+}
+
 pub fn contact(name: Option<String>, phone: Option<String>) -> Result<Option<Contact>> {
     match (name, phone) {
         (Some(n), Some(p)) => Contact::parse(&n, &p)

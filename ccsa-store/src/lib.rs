@@ -30,11 +30,13 @@ mod postgres;
 mod sql;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+pub mod vault;
 
 #[cfg(feature = "postgres")]
 pub use postgres::PgStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
+pub use vault::Keyring;
 
 use ccsa_core::store::Store;
 use ccsa_core::{Error, Result};
@@ -49,6 +51,11 @@ pub struct StoreOptions {
     pub sqlite_readers: u32,
     /// PostgreSQL pool size (default 16).
     pub pg_connections: u32,
+    /// The keys that seal ID numbers and phones at rest (see [`vault`]).
+    /// `None` (the default) stores them as given — for tests and
+    /// development only; a database once sealed refuses to open without
+    /// its keyring (`STORE_KEY_INVALID`).
+    pub keyring: Option<Keyring>,
 }
 
 impl Default for StoreOptions {
@@ -57,6 +64,7 @@ impl Default for StoreOptions {
             sqlite_writers: 1,
             sqlite_readers: 4,
             pg_connections: 16,
+            keyring: None,
         }
     }
 }

@@ -27,6 +27,7 @@ use std::time::Duration;
 pub struct PgStore {
     pool: PgPool,
     counties: Mutex<HashMap<i64, i64>>,
+    vault: crate::vault::Vault,
 }
 
 impl std::fmt::Debug for PgStore {
@@ -58,6 +59,14 @@ impl PgStore {
     /// Serialises lock-out claims per key until the transaction ends.
     const LOCK_KEY: Option<&'static str> =
         Some("SELECT pg_advisory_xact_lock(hashtextextended($1, 7243))");
+    /// After sealing rows in place: rewrite the tables, so the dead tuples
+    /// that held plaintext leave the data files (WAL segments and backups
+    /// taken before remain the operator's to retire).
+    const AFTER_SEALING: &'static [&'static str] = &[
+        "VACUUM FULL members",
+        "VACUUM FULL admins",
+        "VACUUM FULL orgs",
+    ];
     const STRING_AGG: &'static str = "string_agg";
     const DAY_TEXT: &'static str = "to_char(day, 'YYYY-MM-DD')";
     const DUE_TEXT: &'static str = "to_char(due, 'YYYY-MM-DD')";
@@ -103,10 +112,17 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|_| ccsa_core::Error::storage("migration error"))?;
-        Ok(PgStore {
+        let store = PgStore {
             pool,
             counties: Mutex::new(HashMap::new()),
-        })
+            vault: crate::vault::Vault::new(options.keyring.as_ref()),
+        };
+        store.prepare_vault().await?;
+        Ok(store)
+    }
+
+    fn vault(&self) -> &crate::vault::Vault {
+        &self.vault
     }
 
     async fn tx(&self) -> Result<Transaction<'static, Postgres>> {

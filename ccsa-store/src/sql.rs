@@ -284,12 +284,11 @@ pub struct Rollups {
     pub card_removals: Vec<(i64, i64)>,
 }
 
-pub const ORG_COLS: &str = "id, county, kind, name, credit_code, leader_name, leader_phone, liaison_name, liaison_phone, listed_on, retired_on";
+pub const ORG_COLS: &str = "id, county, kind, name, credit_code, leader_name, leader_phone, leader_phone_sealed, liaison_name, liaison_phone, liaison_phone_sealed, listed_on, retired_on";
 pub const ADMIN_COLS: &str =
-    "id, org, username, real_name, phone, email, password_hash, registered_at";
-pub const MEMBER_INSERT_COLS: &str = "org, department, name, position, gender, id_number, phone, email, education, created_at, created_on";
-pub const MEMBER_COLS: &str =
-    "id, org, department, name, position, gender, id_number, phone, email, education, created_at";
+    "id, org, username, real_name, phone, phone_sealed, email, password_hash, registered_at";
+pub const MEMBER_INSERT_COLS: &str = "org, department, name, position, gender, id_number, id_number_sealed, phone, phone_sealed, email, education, created_at, created_on";
+pub const MEMBER_COLS: &str = "id, org, department, name, position, gender, id_number, id_number_sealed, phone, phone_sealed, email, education, created_at";
 pub const INVITATION_COLS: &str =
     "id, digest, org, department, created_by, created_at, expires_at, max_uses, uses, revoked";
 pub const LAW_WRITE_COLS: &str = "code_key, title_key, summary_key, effective_on, issued_on, repealed_on, kind, body_key, code, title, issuer, superseded_by, summary, body";
@@ -305,6 +304,8 @@ pub const QUESTION_COLS: &str = "id, owner_org, kind, stem, options, answer, exp
 /// `$store` must provide `async fn tx(&self) -> Result<Transaction<'static, $db>>`
 /// (a write transaction), `fn reader(&self) -> &Pool<$db>`, `fn writer(&self)
 /// -> &Pool<$db>`, `const BACKEND: &'static str` and
+/// `fn vault(&self) -> &Vault` (the store's sealing keys), `AFTER_SEALING`
+/// (statements that clear old plaintext copies after rows were sealed),
 /// `const PLACEHOLDERS: Placeholders`, the bulk writers `insert_log`,
 /// `insert_ledger` and `write_rollups` (multi-row statements on SQLite,
 /// arrays through `UNNEST` on PostgreSQL), the list binding
@@ -322,6 +323,7 @@ macro_rules! sql_store {
         use super::*;
         use $crate::codec::*;
         use $crate::sql::*;
+        use $crate::vault::{key_error, Indexed, Sealed, SealedTable, Vault, BATCH, SEALED_TABLES};
         use async_trait::async_trait;
         use ccsa_core::admin::{AdminId, AdminSeat, AdminSession, NewAdmin, TokenDigest, Username};
         use ccsa_core::audit::{AuditAction, AuditEntry, NewAuditEntry};
@@ -346,8 +348,12 @@ macro_rules! sql_store {
 
         type DbRow = <$db as sqlx::Database>::Row;
 
-        fn org_from_row(r: &DbRow) -> Result<Org> {
+        fn org_from_row(v: &Vault, r: &DbRow) -> Result<Org> {
             let g = |e: sqlx::Error| db(e);
+            let phone = |col: &str, sealed: &str, which: Sealed| -> Result<Option<String>> {
+                let s: Option<Vec<u8>> = r.try_get(sealed).map_err(g)?;
+                v.reveal_opt(which, s.as_deref(), r.try_get(col).map_err(g)?)
+            };
             Ok(Org {
                 id: OrgId(r.try_get("id").map_err(g)?),
                 county: CountyId(r.try_get::<i64, _>("county").map_err(g)? as u16),
@@ -359,23 +365,25 @@ macro_rules! sql_store {
                     .map(|c| CreditCode::parse(&c).map_err(|_| corrupt("credit code")))
                     .transpose()?,
                 contacts: OrgContacts {
-                    leader: contact(r.try_get("leader_name").map_err(g)?, r.try_get("leader_phone").map_err(g)?)?,
-                    liaison: contact(r.try_get("liaison_name").map_err(g)?, r.try_get("liaison_phone").map_err(g)?)?,
+                    leader: contact(r.try_get("leader_name").map_err(g)?, phone("leader_phone", "leader_phone_sealed", Sealed::LeaderPhone)?)?,
+                    liaison: contact(r.try_get("liaison_name").map_err(g)?, phone("liaison_phone", "liaison_phone_sealed", Sealed::LiaisonPhone)?)?,
                 },
                 listed_on: r.try_get("listed_on").map_err(g)?,
                 retired_on: r.try_get("retired_on").map_err(g)?,
             })
         }
 
-        fn admin_from_row(r: &DbRow) -> Result<AdminSeat> {
+        fn admin_from_row(v: &Vault, r: &DbRow) -> Result<AdminSeat> {
             let g = |e: sqlx::Error| db(e);
+            let sealed: Option<Vec<u8>> = r.try_get("phone_sealed").map_err(g)?;
+            let phone = v.reveal(Sealed::AdminPhone, sealed.as_deref(), r.try_get("phone").map_err(g)?)?;
             Ok(AdminSeat {
                 id: AdminId(r.try_get("id").map_err(g)?),
                 admin: NewAdmin {
                     org: OrgId(r.try_get("org").map_err(g)?),
                     username: Username::parse(&r.try_get::<String, _>("username").map_err(g)?).map_err(|_| corrupt("username"))?,
                     real_name: PersonName::parse(&r.try_get::<String, _>("real_name").map_err(g)?).map_err(|_| corrupt("admin name"))?,
-                    phone: Phone::parse(&r.try_get::<String, _>("phone").map_err(g)?).map_err(|_| corrupt("admin phone"))?,
+                    phone: Phone::parse(&phone).map_err(|_| corrupt("admin phone"))?,
                     email: r
                         .try_get::<Option<String>, _>("email")
                         .map_err(g)?
@@ -387,8 +395,10 @@ macro_rules! sql_store {
             })
         }
 
-        fn member_from_row(r: &DbRow) -> Result<Member> {
+        fn member_from_row(v: &Vault, r: &DbRow) -> Result<Member> {
             let g = |e: sqlx::Error| db(e);
+            let sealed_id: Option<Vec<u8>> = r.try_get("id_number_sealed").map_err(g)?;
+            let sealed_phone: Option<Vec<u8>> = r.try_get("phone_sealed").map_err(g)?;
             MemberColumns {
                 id: r.try_get("id").map_err(g)?,
                 org: r.try_get("org").map_err(g)?,
@@ -396,8 +406,8 @@ macro_rules! sql_store {
                 name: r.try_get("name").map_err(g)?,
                 position: r.try_get("position").map_err(g)?,
                 gender: r.try_get("gender").map_err(g)?,
-                id_number: r.try_get("id_number").map_err(g)?,
-                phone: r.try_get("phone").map_err(g)?,
+                id_number: v.reveal(Sealed::MemberIdNumber, sealed_id.as_deref(), r.try_get("id_number").map_err(g)?)?,
+                phone: v.reveal(Sealed::MemberPhone, sealed_phone.as_deref(), r.try_get("phone").map_err(g)?)?,
                 email: r.try_get("email").map_err(g)?,
                 education: r.try_get("education").map_err(g)?,
                 created_at: r.try_get("created_at").map_err(g)?,
@@ -722,9 +732,10 @@ macro_rules! sql_store {
             })
         }
 
-        /// Binds the 11 values of `MEMBER_INSERT_COLS` for one member.
+        /// Binds the 13 values of `MEMBER_INSERT_COLS` for one member.
         fn bind_member<'q>(
             q: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
+            v: &Vault,
             org: OrgId,
             m: &NewMember,
             at: DateTime<Utc>,
@@ -734,8 +745,10 @@ macro_rules! sql_store {
                 .bind(m.name.expose().to_string())
                 .bind(m.position.clone())
                 .bind(m.gender.as_zh())
-                .bind(m.id_number.expose().to_string())
-                .bind(m.phone.expose().to_string())
+                .bind(v.index(Indexed::IdNumber, m.id_number.expose()))
+                .bind(v.seal(Sealed::MemberIdNumber, m.id_number.expose()))
+                .bind(v.index(Indexed::Phone, m.phone.expose()))
+                .bind(v.seal(Sealed::MemberPhone, m.phone.expose()))
                 .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
                 .bind(m.education.map(|e| e.as_zh()))
                 .bind(micros(at))
@@ -826,21 +839,22 @@ macro_rules! sql_store {
         /// per column, the values bound as one list (`json_each` on SQLite,
         /// `= ANY` on PostgreSQL).
         async fn members_matching_on(
+            v: &Vault,
             conn: &mut <$db as sqlx::Database>::Connection,
             phones: &[Phone],
             id_numbers: &[IdNumber],
         ) -> Result<Vec<Member>> {
             let mut found: BTreeMap<i64, Member> = BTreeMap::new();
             for (column, values) in [
-                ("phone", phones.iter().map(|p| p.expose().to_string()).collect::<Vec<_>>()),
-                ("id_number", id_numbers.iter().map(|i| i.expose().to_string()).collect::<Vec<_>>()),
+                ("phone", phones.iter().map(|p| v.index(Indexed::Phone, p.expose())).collect::<Vec<_>>()),
+                ("id_number", id_numbers.iter().map(|i| v.index(Indexed::IdNumber, i.expose())).collect::<Vec<_>>()),
             ] {
                 if values.is_empty() {
                     continue;
                 }
                 let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE deleted_at IS NULL AND {column} {}", <$store>::IN_TEXT_LIST);
                 for r in <$store>::bind_texts(sqlx::query(&sql), values).fetch_all(&mut *conn).await.map_err(db)? {
-                    let m = member_from_row(&r)?;
+                    let m = member_from_row(v, &r)?;
                     found.insert(m.id.0, m);
                 }
             }
@@ -850,6 +864,7 @@ macro_rules! sql_store {
         /// An import transaction on this backend (see `ImportTx`).
         struct SqlImport {
             tx: sqlx::Transaction<'static, $db>,
+            vault: Vault,
             org: OrgId,
             at: DateTime<Utc>,
             departments: HashSet<i64>,
@@ -875,6 +890,8 @@ macro_rules! sql_store {
                         }
                     };
                     let mut ids = Vec::with_capacity(creates.len());
+                    let v = &self.vault;
+                    let hex = |b: Option<Vec<u8>>| b.map(|b| hex_of(&b));
                     for chunk in creates.chunks(JSON_CHUNK) {
                         let rows: Vec<_> = chunk
                             .iter()
@@ -884,17 +901,20 @@ macro_rules! sql_store {
                                     m.name.expose(),
                                     m.position.as_str(),
                                     m.gender.as_zh(),
-                                    m.id_number.expose(),
-                                    m.phone.expose(),
+                                    v.index(Indexed::IdNumber, m.id_number.expose()),
+                                    v.index(Indexed::Phone, m.phone.expose()),
                                     m.email.as_ref().map(|e| e.as_str()),
                                     m.education.map(|e| e.as_zh()),
+                                    hex(v.seal(Sealed::MemberIdNumber, m.id_number.expose())),
+                                    hex(v.seal(Sealed::MemberPhone, m.phone.expose())),
                                 )
                             })
                             .collect();
                         let json = serde_json::to_string(&rows).map_err(|_| corrupt("import rows"))?;
                         sqlx::query(
-                            "INSERT INTO members (id, org, department, name, position, gender, id_number, phone, email, education, created_at, created_on) \
-                             SELECT $1 + key, $2, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, $3, $4 \
+                            "INSERT INTO members (id, org, department, name, position, gender, id_number, phone, email, education, id_number_sealed, phone_sealed, created_at, created_on) \
+                             SELECT $1 + key, $2, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7, \
+                             unhex(value ->> 8), unhex(value ->> 9), $3, $4 \
                              FROM json_each($5)",
                         )
                         .bind(next)
@@ -916,11 +936,11 @@ macro_rules! sql_store {
                 for chunk in creates.chunks(CHUNK) {
                     let sql = format!(
                         "INSERT INTO members ({MEMBER_INSERT_COLS}) VALUES {} RETURNING id, phone",
-                        <$store>::PLACEHOLDERS.values(chunk.len(), 11, 1)
+                        <$store>::PLACEHOLDERS.values(chunk.len(), 13, 1)
                     );
                     let mut q = sqlx::query(&sql);
                     for m in chunk {
-                        q = bind_member(q, self.org, m, self.at);
+                        q = bind_member(q, &self.vault, self.org, m, self.at);
                     }
                     let rows = q.fetch_all(&mut *self.tx).await.map_err(|e| on_unique(e, member_conflict))?;
                     let mut by_phone: HashMap<String, i64> = HashMap::with_capacity(rows.len());
@@ -928,7 +948,8 @@ macro_rules! sql_store {
                         by_phone.insert(r.try_get("phone").map_err(db)?, r.try_get("id").map_err(db)?);
                     }
                     for m in chunk {
-                        ids.push(*by_phone.get(m.phone.expose()).ok_or_else(|| corrupt("import ids"))?);
+                        let key = self.vault.index(Indexed::Phone, m.phone.expose());
+                        ids.push(*by_phone.get(&key).ok_or_else(|| corrupt("import ids"))?);
                     }
                 }
                 Ok(ids)
@@ -938,7 +959,7 @@ macro_rules! sql_store {
         #[async_trait]
         impl ImportTx for SqlImport {
             async fn members_matching(&mut self, phones: &[Phone], id_numbers: &[IdNumber]) -> Result<Vec<Member>> {
-                members_matching_on(&mut self.tx, phones, id_numbers).await
+                members_matching_on(&self.vault, &mut self.tx, phones, id_numbers).await
             }
 
             async fn write(&mut self, ops: Vec<ImportOp>) -> Result<Vec<MemberId>> {
@@ -952,7 +973,7 @@ macro_rules! sql_store {
                 // Updates first (they may free a phone a new row takes), one by one.
                 for (i, op) in ops.iter().enumerate() {
                     let ImportOp::Update(id, m) = op else { continue };
-                    <$store>::update_member_row(&mut self.tx, self.org, *id, m).await?;
+                    <$store>::update_member_row(&self.vault, &mut self.tx, self.org, *id, m).await?;
                     ids[i] = Some(*id);
                 }
                 let (slots, creates): (Vec<usize>, Vec<&NewMember>) = ops
@@ -1057,26 +1078,28 @@ macro_rules! sql_store {
             }
 
             /// Inserts one member row (unique phone and ID number among active members).
-            async fn insert_member_row(tx: &mut sqlx::Transaction<'static, $db>, org: OrgId, m: &NewMember, at: DateTime<Utc>) -> Result<i64> {
-                let sql = format!("INSERT INTO members ({MEMBER_INSERT_COLS}) VALUES {} RETURNING id", <$store>::PLACEHOLDERS.values(1, 11, 1));
-                let row = bind_member(sqlx::query(&sql), org, m, at).fetch_one(&mut **tx).await.map_err(|e| on_unique(e, member_conflict))?;
+            async fn insert_member_row(v: &Vault, tx: &mut sqlx::Transaction<'static, $db>, org: OrgId, m: &NewMember, at: DateTime<Utc>) -> Result<i64> {
+                let sql = format!("INSERT INTO members ({MEMBER_INSERT_COLS}) VALUES {} RETURNING id", <$store>::PLACEHOLDERS.values(1, 13, 1));
+                let row = bind_member(sqlx::query(&sql), v, org, m, at).fetch_one(&mut **tx).await.map_err(|e| on_unique(e, member_conflict))?;
                 row.try_get("id").map_err(db)
             }
 
             /// Replaces an active member's details (`MEMBER_NOT_FOUND` outside the org).
-            async fn update_member_row(tx: &mut sqlx::Transaction<'static, $db>, org: OrgId, id: MemberId, m: &NewMember) -> Result<()> {
+            async fn update_member_row(v: &Vault, tx: &mut sqlx::Transaction<'static, $db>, org: OrgId, id: MemberId, m: &NewMember) -> Result<()> {
                 let r = sqlx::query(
                     "UPDATE members SET department = $1, name = $2, position = $3, gender = $4, id_number = $5, phone = $6, \
-                     email = $7, education = $8 WHERE id = $9 AND org = $10 AND deleted_at IS NULL",
+                     email = $7, education = $8, id_number_sealed = $9, phone_sealed = $10 WHERE id = $11 AND org = $12 AND deleted_at IS NULL",
                 )
                 .bind(m.department.map(|d| d.0))
                 .bind(m.name.expose())
                 .bind(&m.position)
                 .bind(m.gender.as_zh())
-                .bind(m.id_number.expose())
-                .bind(m.phone.expose())
+                .bind(v.index(Indexed::IdNumber, m.id_number.expose()))
+                .bind(v.index(Indexed::Phone, m.phone.expose()))
                 .bind(m.email.as_ref().map(|e| e.as_str().to_string()))
                 .bind(m.education.map(|e| e.as_zh()))
+                .bind(v.seal(Sealed::MemberIdNumber, m.id_number.expose()))
+                .bind(v.seal(Sealed::MemberPhone, m.phone.expose()))
                 .bind(id.0)
                 .bind(org.0)
                 .execute(&mut **tx)
@@ -1228,6 +1251,126 @@ macro_rules! sql_store {
             }
         }
 
+        impl $store {
+            /// Brings the database under the vault's current key (see
+            /// `crate::vault`): checks that the keyring holds the key the
+            /// database is under, seals plaintext rows and re-seals rows
+            /// under a retired key, [`BATCH`] rows per transaction.
+            pub(crate) async fn prepare_vault(&self) -> Result<()> {
+                let v = self.vault().clone();
+                let row = sqlx::query("SELECT key_id, key_check FROM vault WHERE id = 1").fetch_optional(self.writer()).await.map_err(db)?;
+                let on_file: Option<(u32, Vec<u8>)> = match row {
+                    Some(r) => Some((r.try_get::<i64, _>("key_id").map_err(db)? as u32, r.try_get("key_check").map_err(db)?)),
+                    None => None,
+                };
+                let Some((current, check)) = v.current() else {
+                    return match on_file {
+                        Some(_) => Err(key_error("this database is sealed: open it with its keyring")),
+                        None => Ok(()),
+                    };
+                };
+                let rotating = match &on_file {
+                    None => {
+                        let mut tx = self.tx().await?;
+                        sqlx::query("INSERT INTO vault (id, key_id, key_check) VALUES (1, $1, $2)")
+                            .bind(i64::from(current))
+                            .bind(check.clone())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db)?;
+                        // Lock-out keys are indexed from now on: old counts restart.
+                        sqlx::query("DELETE FROM failures").execute(&mut *tx).await.map_err(db)?;
+                        tx.commit().await.map_err(db)?;
+                        false
+                    }
+                    Some((id, c)) if v.holds(*id, c) => *id != current,
+                    Some((id, _)) => {
+                        return Err(key_error(&format!(
+                            "the database is sealed under key {id}, which the keyring does not hold (or holds a different key under that id)"
+                        )))
+                    }
+                };
+                let mut converted = 0;
+                for t in &SEALED_TABLES {
+                    converted += self.reseal_table(t, current, rotating).await?;
+                }
+                if converted > 0 {
+                    // Old plaintext copies: both backends rewrite what held
+                    // them (SQLite the file and its WAL, PostgreSQL the
+                    // tables without their dead tuples), on one connection.
+                    let mut conn = self.writer().acquire().await.map_err(db)?;
+                    for stmt in <$store>::AFTER_SEALING {
+                        sqlx::query(stmt).execute(&mut *conn).await.map_err(db)?;
+                    }
+                }
+                if rotating {
+                    let mut tx = self.tx().await?;
+                    sqlx::query("UPDATE vault SET key_id = $1, key_check = $2 WHERE id = 1")
+                        .bind(i64::from(current))
+                        .bind(check)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db)?;
+                    sqlx::query("DELETE FROM failures").execute(&mut *tx).await.map_err(db)?;
+                    tx.commit().await.map_err(db)?;
+                }
+                Ok(())
+            }
+
+            /// Seals the rows of one table that are plaintext (or, when
+            /// `rotating`, under another key than `current`); how many.
+            async fn reseal_table(&self, t: &SealedTable, current: u32, rotating: bool) -> Result<u64> {
+                let v = self.vault().clone();
+                let table = t.table;
+                let cols = t.columns.iter().map(|(c, sealed, ..)| format!("{c}, {sealed}")).collect::<Vec<_>>().join(", ");
+                let filter = if rotating {
+                    "1 = 1".to_string()
+                } else {
+                    t.columns.iter().map(|(c, sealed, ..)| format!("({c} IS NOT NULL AND {sealed} IS NULL)")).collect::<Vec<_>>().join(" OR ")
+                };
+                let select = format!("SELECT id, {cols} FROM {table} WHERE id > $1 AND ({filter}) ORDER BY id LIMIT $2");
+                let sets = t
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (c, sealed, ..))| format!("{c} = ${}, {sealed} = ${}", 2 * i + 1, 2 * i + 2))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let last = 2 * t.columns.len() + 1;
+                let update = format!("UPDATE {table} SET {sets} WHERE id = ${last}");
+                let (mut after, mut n) = (0i64, 0u64);
+                loop {
+                    let mut tx = self.tx().await?;
+                    let rows = sqlx::query(&select).bind(after).bind(BATCH as i64).fetch_all(&mut *tx).await.map_err(db)?;
+                    if rows.is_empty() {
+                        return Ok(n);
+                    }
+                    for r in &rows {
+                        after = r.try_get("id").map_err(db)?;
+                        let mut q = sqlx::query(&update);
+                        let mut stale = false;
+                        for (c, sealed, which, kind) in t.columns {
+                            let text: Option<String> = r.try_get(*c).map_err(db)?;
+                            let bytes: Option<Vec<u8>> = r.try_get(*sealed).map_err(db)?;
+                            let value = v.reveal_opt(*which, bytes.as_deref(), text)?;
+                            stale |= match &bytes {
+                                None => value.is_some(),
+                                Some(b) => Vault::key_of(b) != Some(current),
+                            };
+                            q = q
+                                .bind(value.as_deref().map(|x| v.index(*kind, x)))
+                                .bind(value.as_deref().and_then(|x| v.seal(*which, x)));
+                        }
+                        if stale {
+                            q.bind(after).execute(&mut *tx).await.map_err(db)?;
+                            n += 1;
+                        }
+                    }
+                    tx.commit().await.map_err(db)?;
+                }
+            }
+        }
+
         #[async_trait]
         impl Store for $store {
             fn backend(&self) -> &'static str {
@@ -1236,9 +1379,15 @@ macro_rules! sql_store {
 
             async fn insert_org(&self, new: NewOrg) -> Result<Org> {
                 let [ln, lp, qn, qp] = contact_columns(&new.contacts);
+                let v = self.vault();
+                let (lps, qps) = (
+                    lp.as_deref().and_then(|p| v.seal(Sealed::LeaderPhone, p)),
+                    qp.as_deref().and_then(|p| v.seal(Sealed::LiaisonPhone, p)),
+                );
+                let (lp, qp) = (lp.map(|p| v.index(Indexed::Phone, &p)), qp.map(|p| v.index(Indexed::Phone, &p)));
                 let sql = format!(
-                    "INSERT INTO orgs (county, kind, name, credit_code, leader_name, leader_phone, liaison_name, liaison_phone, listed_on) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {ORG_COLS}"
+                    "INSERT INTO orgs (county, kind, name, credit_code, leader_name, leader_phone, liaison_name, liaison_phone, listed_on, leader_phone_sealed, liaison_phone_sealed) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {ORG_COLS}"
                 );
                 let row = sqlx::query(&sql)
                     .bind(i64::from(new.county.0))
@@ -1250,21 +1399,23 @@ macro_rules! sql_store {
                     .bind(qn)
                     .bind(qp)
                     .bind(new.listed_on)
+                    .bind(lps)
+                    .bind(qps)
                     .fetch_one(self.writer())
                     .await
                     .map_err(|e| on_unique(e, |_| ErrorCode::OrgAlreadyListed))?;
-                org_from_row(&row)
+                org_from_row(self.vault(), &row)
             }
 
             async fn org(&self, id: OrgId) -> Result<Option<Org>> {
                 let sql = format!("SELECT {ORG_COLS} FROM orgs WHERE id = $1");
                 let row = sqlx::query(&sql).bind(id.0).fetch_optional(self.reader()).await.map_err(db)?;
-                row.as_ref().map(org_from_row).transpose()
+                row.as_ref().map(|r| org_from_row(self.vault(), r)).transpose()
             }
 
             async fn orgs(&self) -> Result<Vec<Org>> {
                 let sql = format!("SELECT {ORG_COLS} FROM orgs ORDER BY id");
-                sqlx::query(&sql).fetch_all(self.reader()).await.map_err(db)?.iter().map(org_from_row).collect()
+                sqlx::query(&sql).fetch_all(self.reader()).await.map_err(db)?.iter().map(|r| org_from_row(self.vault(), r)).collect()
             }
 
             async fn org_by_name(&self, name: &str) -> Result<Option<Org>> {
@@ -1273,14 +1424,14 @@ macro_rules! sql_store {
                     "SELECT {ORG_COLS} FROM orgs WHERE name = $1 ORDER BY CASE WHEN retired_on IS NULL THEN 0 ELSE 1 END, retired_on DESC LIMIT 1"
                 );
                 let row = sqlx::query(&sql).bind(name).fetch_optional(self.reader()).await.map_err(db)?;
-                row.as_ref().map(org_from_row).transpose()
+                row.as_ref().map(|r| org_from_row(self.vault(), r)).transpose()
             }
 
             async fn retire_org(&self, id: OrgId, on: NaiveDate) -> Result<Org> {
                 let mut tx = self.tx().await?;
                 let sql = format!("SELECT {ORG_COLS} FROM orgs WHERE id = $1");
                 let row = sqlx::query(&sql).bind(id.0).fetch_optional(&mut *tx).await.map_err(db)?.ok_or(ErrorCode::OrgNotFound)?;
-                let mut org = org_from_row(&row)?;
+                let mut org = org_from_row(self.vault(), &row)?;
                 if org.retired_on.is_some() {
                     return Err(ErrorCode::OrgRetired.into());
                 }
@@ -1292,20 +1443,29 @@ macro_rules! sql_store {
 
             async fn set_org_contacts(&self, id: OrgId, contacts: OrgContacts) -> Result<Org> {
                 let [ln, lp, qn, qp] = contact_columns(&contacts);
+                let v = self.vault();
+                let (lps, qps) = (
+                    lp.as_deref().and_then(|p| v.seal(Sealed::LeaderPhone, p)),
+                    qp.as_deref().and_then(|p| v.seal(Sealed::LiaisonPhone, p)),
+                );
+                let (lp, qp) = (lp.map(|p| v.index(Indexed::Phone, &p)), qp.map(|p| v.index(Indexed::Phone, &p)));
                 let sql = format!(
-                    "UPDATE orgs SET leader_name = $1, leader_phone = $2, liaison_name = $3, liaison_phone = $4 WHERE id = $5 RETURNING {ORG_COLS}"
+                    "UPDATE orgs SET leader_name = $1, leader_phone = $2, liaison_name = $3, liaison_phone = $4, \
+                     leader_phone_sealed = $5, liaison_phone_sealed = $6 WHERE id = $7 RETURNING {ORG_COLS}"
                 );
                 let row = sqlx::query(&sql)
                     .bind(ln)
                     .bind(lp)
                     .bind(qn)
                     .bind(qp)
+                    .bind(lps)
+                    .bind(qps)
                     .bind(id.0)
                     .fetch_optional(self.writer())
                     .await
                     .map_err(db)?
                     .ok_or(ErrorCode::OrgNotFound)?;
-                org_from_row(&row)
+                org_from_row(self.vault(), &row)
             }
 
             async fn claim_admin_seat(&self, admin: NewAdmin) -> Result<AdminSeat> {
@@ -1315,16 +1475,17 @@ macro_rules! sql_store {
                     return Err(ErrorCode::OrgNotFound.into());
                 }
                 let id: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO admins (org, username, real_name, phone, email, password_hash, registered_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org) DO NOTHING RETURNING id",
+                    "INSERT INTO admins (org, username, real_name, phone, email, password_hash, registered_at, phone_sealed) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (org) DO NOTHING RETURNING id",
                 )
                 .bind(admin.org.0)
                 .bind(admin.username.as_str())
                 .bind(admin.real_name.expose())
-                .bind(admin.phone.expose())
+                .bind(self.vault().index(Indexed::Phone, admin.phone.expose()))
                 .bind(admin.email.as_ref().map(|e| e.as_str().to_string()))
                 .bind(&admin.password_hash)
                 .bind(micros(admin.registered_at))
+                .bind(self.vault().seal(Sealed::AdminPhone, admin.phone.expose()))
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(|e| on_unique(e, |_| ErrorCode::UsernameTaken))?;
@@ -1336,13 +1497,13 @@ macro_rules! sql_store {
             async fn admin_seat(&self, org: OrgId) -> Result<Option<AdminSeat>> {
                 let sql = format!("SELECT {ADMIN_COLS} FROM admins WHERE org = $1");
                 let row = sqlx::query(&sql).bind(org.0).fetch_optional(self.reader()).await.map_err(db)?;
-                row.as_ref().map(admin_from_row).transpose()
+                row.as_ref().map(|r| admin_from_row(self.vault(), r)).transpose()
             }
 
             async fn admin_by_username(&self, username: &Username) -> Result<Option<AdminSeat>> {
                 let sql = format!("SELECT {ADMIN_COLS} FROM admins WHERE username = $1");
                 let row = sqlx::query(&sql).bind(username.as_str()).fetch_optional(self.reader()).await.map_err(db)?;
-                row.as_ref().map(admin_from_row).transpose()
+                row.as_ref().map(|r| admin_from_row(self.vault(), r)).transpose()
             }
 
             async fn put_session(&self, s: AdminSession) -> Result<()> {
@@ -1464,7 +1625,7 @@ macro_rules! sql_store {
                 let mut tx = self.tx().await?;
                 // SQLite: BEGIN IMMEDIATE already serialises writers.
                 // PostgreSQL: one advisory lock per key, in key order.
-                let mut sorted: Vec<&String> = keys.iter().collect();
+                let mut sorted: Vec<String> = keys.iter().map(|k| self.vault().index(Indexed::LockKey, k)).collect();
                 sorted.sort();
                 sorted.dedup();
                 if let Some(lock) = <$store>::LOCK_KEY {
@@ -1512,7 +1673,7 @@ macro_rules! sql_store {
                 let mut n = 0;
                 for k in keys {
                     n += sqlx::query("DELETE FROM failures WHERE key = $1 AND attempt = $2")
-                        .bind(k.as_str())
+                        .bind(self.vault().index(Indexed::LockKey, k))
                         .bind(attempt as i64)
                         .execute(self.writer())
                         .await
@@ -1524,7 +1685,7 @@ macro_rules! sql_store {
 
             async fn failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>> {
                 let rows: Vec<i64> = sqlx::query_scalar("SELECT at FROM failures WHERE key = $1 AND at > $2 ORDER BY at")
-                    .bind(key)
+                    .bind(self.vault().index(Indexed::LockKey, key))
                     .bind(micros(since))
                     .fetch_all(self.reader())
                     .await
@@ -1599,7 +1760,7 @@ macro_rules! sql_store {
                     return Err(ErrorCode::OrgNotFound.into());
                 }
                 <$store>::department_in_org(&mut tx, org, m.department).await?;
-                let id = <$store>::insert_member_row(&mut tx, org, &m, at).await?;
+                let id = <$store>::insert_member_row(self.vault(), &mut tx, org, &m, at).await?;
                 tx.commit().await.map_err(db)?;
                 Ok(Member { id: MemberId(id), org, details: m, created_at: DateTime::from_timestamp_micros(micros(at)).unwrap_or(at) })
             }
@@ -1608,9 +1769,9 @@ macro_rules! sql_store {
                 let mut tx = self.tx().await?;
                 let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE id = $1 AND org = $2 AND deleted_at IS NULL");
                 let row = sqlx::query(&sql).bind(id.0).bind(org.0).fetch_optional(&mut *tx).await.map_err(db)?.ok_or(ErrorCode::MemberNotFound)?;
-                let old = member_from_row(&row)?;
+                let old = member_from_row(self.vault(), &row)?;
                 <$store>::department_in_org(&mut tx, org, m.department).await?;
-                <$store>::update_member_row(&mut tx, org, id, &m).await?;
+                <$store>::update_member_row(self.vault(), &mut tx, org, id, &m).await?;
                 tx.commit().await.map_err(db)?;
                 Ok(Member { details: m, ..old })
             }
@@ -1636,23 +1797,23 @@ macro_rules! sql_store {
             async fn member(&self, org: OrgId, id: MemberId) -> Result<Option<Member>> {
                 let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE id = $1 AND org = $2 AND deleted_at IS NULL");
                 let row = sqlx::query(&sql).bind(id.0).bind(org.0).fetch_optional(self.reader()).await.map_err(db)?;
-                row.as_ref().map(member_from_row).transpose()
+                row.as_ref().map(|r| member_from_row(self.vault(), r)).transpose()
             }
 
             async fn member_by_phone(&self, phone: &Phone) -> Result<Option<Member>> {
                 let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE phone = $1 AND deleted_at IS NULL");
-                let row = sqlx::query(&sql).bind(phone.expose()).fetch_optional(self.reader()).await.map_err(db)?;
-                row.as_ref().map(member_from_row).transpose()
+                let row = sqlx::query(&sql).bind(self.vault().index(Indexed::Phone, phone.expose())).fetch_optional(self.reader()).await.map_err(db)?;
+                row.as_ref().map(|r| member_from_row(self.vault(), r)).transpose()
             }
 
             async fn members(&self, org: OrgId) -> Result<Vec<Member>> {
                 let sql = format!("SELECT {MEMBER_COLS} FROM members WHERE org = $1 AND deleted_at IS NULL ORDER BY id");
-                sqlx::query(&sql).bind(org.0).fetch_all(self.reader()).await.map_err(db)?.iter().map(member_from_row).collect()
+                sqlx::query(&sql).bind(org.0).fetch_all(self.reader()).await.map_err(db)?.iter().map(|r| member_from_row(self.vault(), r)).collect()
             }
 
             async fn members_matching(&self, phones: &[Phone], id_numbers: &[IdNumber]) -> Result<Vec<Member>> {
                 let mut conn = self.reader().acquire().await.map_err(db)?;
-                members_matching_on(&mut conn, phones, id_numbers).await
+                members_matching_on(self.vault(), &mut conn, phones, id_numbers).await
             }
 
             async fn begin_import(&self, org: OrgId, at: DateTime<Utc>) -> Result<Box<dyn ImportTx + '_>> {
@@ -1668,7 +1829,7 @@ macro_rules! sql_store {
                     .map_err(db)?
                     .into_iter()
                     .collect();
-                Ok(Box::new(SqlImport { tx, org, at, departments, next_id: None }))
+                Ok(Box::new(SqlImport { tx, vault: self.vault().clone(), org, at, departments, next_id: None }))
             }
 
             async fn insert_invitation(&self, inv: NewInvitation) -> Result<Invitation> {
@@ -1740,7 +1901,7 @@ macro_rules! sql_store {
                 }
                 let org = inv.details.org;
                 <$store>::department_in_org(&mut tx, org, m.department).await?;
-                let id = <$store>::insert_member_row(&mut tx, org, &m, at).await?;
+                let id = <$store>::insert_member_row(self.vault(), &mut tx, org, &m, at).await?;
                 tx.commit().await.map_err(db)?;
                 Ok(Member { id: MemberId(id), org, details: m, created_at: DateTime::from_timestamp_micros(micros(at)).unwrap_or(at) })
             }

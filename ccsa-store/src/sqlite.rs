@@ -29,6 +29,7 @@ pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
     counties: Mutex<HashMap<i64, i64>>,
+    vault: crate::vault::Vault,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -59,6 +60,16 @@ impl SqliteStore {
     /// Write transactions are serialised (`BEGIN IMMEDIATE`, one writer):
     /// lock-out claims need no lock of their own.
     const LOCK_KEY: Option<&'static str> = None;
+    /// After sealing rows in place: SQLite leaves replaced cells' bytes in
+    /// the slack of rebuilt pages (even with `secure_delete`, as the
+    /// encryption test found), so the file is rewritten (`VACUUM`, its
+    /// temporary copy on disk rather than in memory) and the WAL emptied.
+    const AFTER_SEALING: &'static [&'static str] = &[
+        "PRAGMA temp_store = FILE",
+        "VACUUM",
+        "PRAGMA temp_store = MEMORY",
+        "PRAGMA wal_checkpoint(TRUNCATE)",
+    ];
     const STRING_AGG: &'static str = "group_concat";
     const DAY_TEXT: &'static str = "day";
     const DUE_TEXT: &'static str = "due";
@@ -114,11 +125,18 @@ impl SqliteStore {
                 .await
                 .map_err(|_| ccsa_core::Error::storage("migration error"))?;
         }
-        Ok(SqliteStore {
+        let store = SqliteStore {
             writer,
             reader,
             counties: Mutex::new(HashMap::new()),
-        })
+            vault: crate::vault::Vault::new(options.keyring.as_ref()),
+        };
+        store.prepare_vault().await?;
+        Ok(store)
+    }
+
+    fn vault(&self) -> &crate::vault::Vault {
+        &self.vault
     }
 
     async fn tx(&self) -> Result<Transaction<'static, Sqlite>> {

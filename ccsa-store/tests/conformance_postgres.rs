@@ -3,3 +3,9 @@
 mod common;
 
 ccsa_core::store_conformance!(common::pg_fresh, common::run);
+
+/// And sealed (encryption at rest).
+mod sealed {
+    use super::common;
+    ccsa_core::store_conformance!(common::pg_fresh_sealed, common::run);
+}

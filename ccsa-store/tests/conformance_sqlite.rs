@@ -28,3 +28,16 @@ mod in_memory {
         common::run
     );
 }
+
+/// And sealed (encryption at rest): every ID number and phone stored
+/// through the vault, lookups and uniqueness on blind indexes.
+mod sealed {
+    use super::common;
+    ccsa_core::store_conformance!(
+        || common::sqlite_file(ccsa_store::StoreOptions {
+            keyring: Some(common::test_keyring()),
+            ..Default::default()
+        }),
+        common::run
+    );
+}

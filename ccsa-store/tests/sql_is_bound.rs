@@ -42,6 +42,14 @@ const ALLOWED: &[&str] = &[
     "body",
     "c",
     "what",
+    // the vault's in-place conversion: table and column names from the
+    // `SEALED_TABLES` constant, fragments of them, a placeholder number
+    "table",
+    "cols",
+    "sealed",
+    "filter",
+    "sets",
+    "last",
     // `create_database`: checked to be [A-Za-z0-9_]+ first
     "name",
     "base",

@@ -52,8 +52,32 @@ pub fn pg_url() -> String {
 /// A fresh database on the test server.
 #[cfg(feature = "postgres")]
 pub async fn pg_fresh() -> Arc<dyn Store> {
-    let url = ccsa_store::PgStore::create_database(&pg_url(), &unique_name("ccsa"))
+    ccsa_store::open(&pg_fresh_url().await)
         .await
-        .expect("create a test database on the PostgreSQL test server");
-    ccsa_store::open(&url).await.expect("open postgres store")
+        .expect("open postgres store")
+}
+
+/// The URL of a fresh database on the test server.
+#[cfg(feature = "postgres")]
+pub async fn pg_fresh_url() -> String {
+    ccsa_store::PgStore::create_database(&pg_url(), &unique_name("ccsa"))
+        .await
+        .expect("create a test database on the PostgreSQL test server")
+}
+
+/// A fresh database on the test server, sealed with [`test_keyring`].
+#[cfg(feature = "postgres")]
+pub async fn pg_fresh_sealed() -> Arc<dyn Store> {
+    let options = StoreOptions {
+        keyring: Some(test_keyring()),
+        ..Default::default()
+    };
+    ccsa_store::open_with(&pg_fresh_url().await, &options)
+        .await
+        .expect("open postgres store")
+}
+
+/// A fixed test keyring (key id 1).
+pub fn test_keyring() -> ccsa_store::Keyring {
+    ccsa_store::Keyring::new(1, [0x5a; 32])
 }
