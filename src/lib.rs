@@ -5,4 +5,4 @@ pub use ccsa_core::*;
 
 /// The SQL backends (`ccsa-store`): [`open`] a store by URL.
 pub use ccsa_store as sql;
-pub use ccsa_store::{StoreOptions, open, open_with};
+pub use ccsa_store::{Keyring, StoreOptions, open, open_with};

@@ -266,7 +266,12 @@ fn check(url: &str) {
         .build()
         .unwrap();
     let (seen, raw) = rt.block_on(async {
-        let store = ccsa::open(url).await.unwrap();
+        // Sealed at rest, as a deployment runs it.
+        let options = ccsa::StoreOptions {
+            keyring: Some(ccsa::Keyring::new(1, [0x42; 32])),
+            ..Default::default()
+        };
+        let store = ccsa::open_with(url, &options).await.unwrap();
         let start = NaiveDate::from_ymd_opt(2020, 3, 24).unwrap();
         let clock = Arc::new(ManualClock::new(beijing_time(start, 9, 0)));
         let ccsa = Ccsa::new(store, clock, Campaign::notice_2020(7)).unwrap();

@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 /// How to open an [`Engine`]. Only `seed` is required (Kotlin and Swift
 /// give the other fields defaults).
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// `Debug` shows whether the keys are set, never their bytes.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct EngineOptions {
     /// The campaign's draw seed (the server's, for identical draws).
     pub seed: u64,
@@ -34,6 +35,69 @@ pub struct EngineOptions {
     /// [`Engine::set_time`]: for tests and demos. None: the system clock.
     #[uniffi(default = None)]
     pub fixed_time: Option<String>,
+    /// The 32-byte key that seals ID numbers and phones in the store
+    /// (encryption at rest; keep it in the platform keystore — Android
+    /// Keystore, iOS Keychain — and give the same key every time). A store
+    /// written without a key is converted in place on its first open with
+    /// one. None: values are stored as given (tests and demos only).
+    #[uniffi(default = None)]
+    pub store_key: Option<Vec<u8>>,
+    /// The id of `store_key` (raise it when rotating, and give the
+    /// previous key as `retired_store_key` until the store has been opened
+    /// once with both).
+    #[uniffi(default = 1)]
+    pub store_key_id: u32,
+    /// The key being rotated away from, with its id.
+    #[uniffi(default = None)]
+    pub retired_store_key: Option<RetiredKey>,
+}
+
+/// A store key being rotated away from (see [`EngineOptions::store_key_id`]).
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RetiredKey {
+    /// Its id.
+    pub id: u32,
+    /// Its 32 bytes.
+    pub key: Vec<u8>,
+}
+
+impl std::fmt::Debug for EngineOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let set = |k: &Option<Vec<u8>>| if k.is_some() { "set" } else { "none" };
+        f.debug_struct("EngineOptions")
+            .field("seed", &self.seed)
+            .field("campaign_start", &self.campaign_start)
+            .field("campaign_end", &self.campaign_end)
+            .field("invitation_key", &set(&self.invitation_key))
+            .field("invitation_link", &self.invitation_link)
+            .field("fixed_time", &self.fixed_time)
+            .field("store_key", &set(&self.store_key))
+            .field("store_key_id", &self.store_key_id)
+            .field(
+                "retired_store_key",
+                &self.retired_store_key.as_ref().map(|r| r.id),
+            )
+            .finish()
+    }
+}
+
+/// The keyring of the options' store keys (None: no key).
+fn keyring(options: &EngineOptions) -> FfiResult<Option<ccsa_store::Keyring>> {
+    let bytes = |k: &[u8]| -> FfiResult<[u8; 32]> {
+        k.try_into().map_err(|_| {
+            CcsaError::from(
+                ccsa_core::Error::new(ErrorCode::StoreKeyInvalid).with_note("数据库密钥应为32字节"),
+            )
+        })
+    };
+    let Some(key) = &options.store_key else {
+        return Ok(None);
+    };
+    let mut ring = ccsa_store::Keyring::new(options.store_key_id, bytes(key)?);
+    if let Some(r) = &options.retired_store_key {
+        ring = ring.with_retired(r.id, bytes(&r.key)?);
+    }
+    Ok(Some(ring))
 }
 
 /// The ccsa service over one store: an app-local SQLite file
@@ -51,7 +115,14 @@ pub struct Engine {
 /// 2020 notice's campaign rules.
 #[uniffi::export(async_runtime = "tokio")]
 pub async fn open_engine(url: String, options: EngineOptions) -> FfiResult<Arc<Engine>> {
-    let store = ccsa_store::open(&url).await?;
+    let store = ccsa_store::open_with(
+        &url,
+        &ccsa_store::StoreOptions {
+            keyring: keyring(&options)?,
+            ..Default::default()
+        },
+    )
+    .await?;
     let (clock, manual): (Arc<dyn Clock>, _) = match &options.fixed_time {
         Some(t) => {
             let m = Arc::new(ManualClock::new(instant(t)?));

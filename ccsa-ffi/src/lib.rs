@@ -28,5 +28,5 @@ pub mod helpers;
 pub mod records;
 pub mod trainee;
 
-pub use engine::{Engine, EngineOptions, open_engine};
+pub use engine::{Engine, EngineOptions, RetiredKey, open_engine};
 pub use error::CcsaError;

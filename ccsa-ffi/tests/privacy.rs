@@ -36,6 +36,9 @@ fn records_and_errors_mask_personal_data() {
                 invitation_key: Some(vec![7; 32]),
                 invitation_link: None,
                 fixed_time: Some("2020-03-24T01:00:00Z".into()),
+                store_key: Some(vec![9; 32]),
+                store_key_id: 1,
+                retired_store_key: None,
             },
         )
         .await

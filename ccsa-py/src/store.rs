@@ -182,11 +182,46 @@ fn entries_table(board: &[LeaderboardEntry], raw: bool) -> Table {
 
 #[pymethods]
 impl Store {
-    /// Opens a store and runs its migrations.
+    /// Opens a store and runs its migrations. `key` (32 bytes) seals ID
+    /// numbers and phones at rest under key id `key_id`; a plaintext store
+    /// is converted in place on its first open with a key, and
+    /// `retired=(id, key)` rotates away from an earlier key.
     #[staticmethod]
-    fn open(py: Python<'_>, url: &str) -> PyResult<Store> {
+    #[pyo3(signature = (url, key=None, key_id=1, retired=None))]
+    fn open(
+        py: Python<'_>,
+        url: &str,
+        key: Option<Vec<u8>>,
+        key_id: u32,
+        retired: Option<(u32, Vec<u8>)>,
+    ) -> PyResult<Store> {
         let url = url.to_string();
-        let inner = run(py, async move { ccsa_store::open(&url).await })?;
+        let bytes = |k: Vec<u8>| -> PyResult<[u8; 32]> {
+            k.try_into().map_err(|_| {
+                to_py(
+                    ccsa_core::Error::new(ccsa_core::ErrorCode::StoreKeyInvalid)
+                        .with_note("数据库密钥应为32字节"),
+                )
+            })
+        };
+        let keyring = match key {
+            None => None,
+            Some(k) => {
+                let mut ring = ccsa_store::Keyring::new(key_id, bytes(k)?);
+                if let Some((id, k)) = retired {
+                    ring = ring.with_retired(id, bytes(k)?);
+                }
+                Some(ring)
+            }
+        };
+        let options = ccsa_store::StoreOptions {
+            keyring,
+            ..Default::default()
+        };
+        let inner = run(
+            py,
+            async move { ccsa_store::open_with(&url, &options).await },
+        )?;
         let ccsa = Ccsa::new(
             inner.clone(),
             Arc::new(SystemClock),

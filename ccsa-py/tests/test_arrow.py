@@ -12,6 +12,12 @@ import pytest
 
 import ccsa
 
+
+def _open(url):
+    """Opens a campaign store with the key scripts/test sealed it with."""
+    key = os.environ.get("CCSA_STORE_KEY")
+    return ccsa.Store.open(url, key=bytes.fromhex(key) if key else None)
+
 EXPECT_ARROW = os.environ.get("CCSA_EXPECT_ARROW")
 
 
@@ -57,7 +63,7 @@ def test_campaign_leaderboard_as_polars():
     path = os.environ.get("CCSA_CAMPAIGN_DB")
     if not path:
         pytest.fail("CCSA_CAMPAIGN_DB is not set: run scripts/test")
-    board = ccsa.Store.open(f"sqlite://{path}").leaderboard()
+    board = _open(f"sqlite://{path}").leaderboard()
     df = pl.DataFrame(board)
     assert df.height == len(board)
     assert df.schema["points"] == pl.Int64
@@ -108,7 +114,7 @@ def test_dates_and_instants_keep_their_types():
     path = os.environ.get("CCSA_CAMPAIGN_DB")
     if not path:
         pytest.fail("CCSA_CAMPAIGN_DB is not set: run scripts/test")
-    s = ccsa.Store.open(f"sqlite://{path}")
+    s = _open(f"sqlite://{path}")
     ledger = s.ledger(since="2020-06-01", until="2020-06-07")
     at = pa.table(ledger)
     assert at.schema.field("day").type == pa.date32()

@@ -14,6 +14,12 @@ import pytest
 import ccsa
 
 
+def _open(url):
+    """Opens a campaign store with the key scripts/test sealed it with."""
+    key = os.environ.get("CCSA_STORE_KEY")
+    return ccsa.Store.open(url, key=bytes.fromhex(key) if key else None)
+
+
 # ---- rank -------------------------------------------------------------------
 
 
@@ -126,11 +132,35 @@ def test_unknown_store_raises_store_error():
     assert e.value.message
 
 
+def test_store_keys_seal_and_refuse(tmp_path):
+    url = f"sqlite://{tmp_path / 'sealed.db'}"
+    k1, k2 = bytes([1]) * 32, bytes([2]) * 32
+    assert len(ccsa.Store.open(url, key=k1).orgs()) == 0
+    for kwargs in ({}, {"key": k2}, {"key": b"short"}):
+        with pytest.raises(ccsa.StoreError) as e:
+            ccsa.Store.open(url, **kwargs)
+        assert e.value.code == "STORE_KEY_INVALID", kwargs
+    # rotation: the new key current, the old one retired; then the new alone
+    ccsa.Store.open(url, key=k2, key_id=2, retired=(1, k1))
+    assert len(ccsa.Store.open(url, key=k2, key_id=2).orgs()) == 0
+    with pytest.raises(ccsa.StoreError):
+        ccsa.Store.open(url, key=k1)
+
+
+def test_campaign_is_sealed():
+    path = os.environ.get("CCSA_CAMPAIGN_DB")
+    if not path or not os.environ.get("CCSA_STORE_KEY"):
+        pytest.fail("CCSA_CAMPAIGN_DB and CCSA_STORE_KEY are set by scripts/test")
+    with pytest.raises(ccsa.StoreError) as e:
+        ccsa.Store.open(f"sqlite://{path}")
+    assert e.value.code == "STORE_KEY_INVALID"
+
+
 def _campaign():
     path = os.environ.get("CCSA_CAMPAIGN_DB")
     if not path:
         pytest.fail("CCSA_CAMPAIGN_DB is not set: run scripts/test (it writes a campaign database first)")
-    return ccsa.Store.open(f"sqlite://{path}")
+    return _open(f"sqlite://{path}")
 
 
 def test_campaign_leaderboards_and_masking(store):
@@ -182,7 +212,7 @@ def test_postgres_store_opens_and_lists():
     url = os.environ.get("CCSA_TEST_PG_URL")
     if not url:
         pytest.fail("CCSA_TEST_PG_URL is not set: run scripts/test (it starts a throwaway PostgreSQL)")
-    s = ccsa.Store.open(url)
+    s = _open(url)
     assert s.backend == "postgres"
     assert s.orgs().columns == ["id", "county", "kind", "name", "listed_on", "retired_on"]
     board = s.leaderboard()
@@ -202,7 +232,7 @@ def store(request):
     url = os.environ.get("CCSA_TEST_PG_URL")
     if not url:
         pytest.fail("CCSA_TEST_PG_URL is not set: run scripts/test (it starts a throwaway PostgreSQL)")
-    s = ccsa.Store.open(url)
+    s = _open(url)
     if len(s.orgs()) == 0:
         pytest.fail("the PostgreSQL store is empty: scripts/test runs the campaign into it first")
     return s

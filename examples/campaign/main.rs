@@ -14,6 +14,12 @@
 //! ```
 //! Default database: `sqlite://target/campaign.db` (recreated on every run).
 //! Any `--db` must be empty (for PostgreSQL: a fresh database).
+//!
+//! ID numbers and phones are sealed at rest (see `ccsa_store::vault`) with
+//! the key in `CCSA_STORE_KEY` (64 hex digits) if set, else the key in
+//! `--key-file PATH` (created with a random key if missing; default
+//! `target/campaign.key` for the default database). With neither, the
+//! database stores them in plaintext and the run says so.
 
 mod table;
 
@@ -39,6 +45,7 @@ struct Args {
     db: String,
     members: usize,
     seed: u64,
+    key_file: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -46,12 +53,14 @@ fn parse_args() -> Result<Args, String> {
         db: "sqlite://target/campaign.db".into(),
         members: 2000,
         seed: 2020,
+        key_file: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
             "--db" => a.db = value()?,
+            "--key-file" => a.key_file = Some(value()?),
             "--members" => {
                 a.members = value()?
                     .parse()
@@ -63,11 +72,14 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|_| "--seed takes a number".to_string())?
             }
             "-h" | "--help" => {
-                println!("usage: campaign [--db URL] [--members N] [--seed S]");
+                println!("usage: campaign [--db URL] [--members N] [--seed S] [--key-file PATH]");
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument {other} (try --help)")),
         }
+    }
+    if a.key_file.is_none() && a.db == "sqlite://target/campaign.db" {
+        a.key_file = Some("target/campaign.key".into());
     }
     if a.members < 300 {
         return Err("--members must be at least 300 (the 53 bureaus get members first)".into());
@@ -133,6 +145,43 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
+/// The store's keyring: `CCSA_STORE_KEY`, else the key file (created with
+/// a random key if missing), else none; and where it came from.
+fn keyring(args: &Args) -> Result<(Option<ccsa::Keyring>, String), Error> {
+    if let Ok(hex) = std::env::var("CCSA_STORE_KEY") {
+        return Ok((
+            Some(ccsa::Keyring::from_hex(1, &hex)?),
+            "CCSA_STORE_KEY".into(),
+        ));
+    }
+    let Some(path) = &args.key_file else {
+        return Ok((None, String::new()));
+    };
+    let hex = match std::fs::read_to_string(path) {
+        Ok(hex) => hex,
+        Err(_) => {
+            let key: [u8; 32] = rand::random();
+            let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+            if let Some(dir) = std::path::Path::new(path).parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            write_private(path, &hex).map_err(|_| Error::storage("cannot write the key file"))?;
+            hex
+        }
+    };
+    Ok((Some(ccsa::Keyring::from_hex(1, &hex)?), path.clone()))
+}
+
+/// Writes a file only its owner can read (0600 on Unix).
+fn write_private(path: &str, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path)?.write_all(text.as_bytes())
+}
+
 async fn run(args: Args) -> Result<(), Error> {
     let started = Instant::now();
     if let Some(path) = args
@@ -145,7 +194,15 @@ async fn run(args: Args) -> Result<(), Error> {
             let _ = std::fs::remove_file(format!("{path}{suffix}"));
         }
     }
-    let store = ccsa::open(&args.db).await?;
+    let (keyring, key_source) = keyring(&args)?;
+    let store = ccsa::open_with(
+        &args.db,
+        &ccsa::StoreOptions {
+            keyring,
+            ..Default::default()
+        },
+    )
+    .await?;
     if !store.orgs().await?.is_empty() {
         return Err(Error::storage(
             "the database is not empty: give a fresh --db",
@@ -175,6 +232,13 @@ async fn run(args: Args) -> Result<(), Error> {
         args.members,
         args.seed
     );
+    if key_source.is_empty() {
+        println!("注意：未提供密钥，身份证号、手机号以明文存储（仅供测试）");
+    } else {
+        println!(
+            "身份证号、手机号加密存储（XChaCha20-Poly1305 + HMAC 盲索引），密钥来自 {key_source}"
+        );
+    }
     println!(
         "{}（{} 至 {}）",
         campaign.name, campaign.start, campaign.end

@@ -1,7 +1,7 @@
 """Type stubs of the native module ``ccsa._ccsa`` (checked by mypy.stubtest)."""
 
 from datetime import date
-from typing import Any, Optional, Sequence, Union, final
+from typing import Any, Optional, Sequence, Tuple, Union, final
 
 _Day = Union[date, str]
 
@@ -56,7 +56,12 @@ class Table:
 @final
 class Store:
     @staticmethod
-    def open(url: str) -> Store: ...
+    def open(
+        url: str,
+        key: Optional[bytes] = None,
+        key_id: int = 1,
+        retired: Optional[Tuple[int, bytes]] = None,
+    ) -> Store: ...
     @property
     def backend(self) -> str: ...
     def orgs(self) -> Table: ...

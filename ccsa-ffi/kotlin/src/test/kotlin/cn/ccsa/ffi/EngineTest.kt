@@ -287,6 +287,20 @@ class TraineeTest {
         assertEquals("VALUE_INVALID", assertThrows<CcsaException.Validation> {
             runBlocking { openEngine("sqlite://${dir.resolve("k.db")}", bad) }
         }.code)
+        // Encryption at rest: the store opens with its key only.
+        val sealedDb = "sqlite://${dir.resolve("sealed.db")}"
+        val sealed = openEngine(sealedDb, EngineOptions(seed = 1uL, storeKey = ByteArray(32) { 3 }))
+        assertEquals("sqlite", sealed.backend())
+        for (opts in listOf(
+            EngineOptions(seed = 1uL),
+            EngineOptions(seed = 1uL, storeKey = ByteArray(32) { 4 }),
+            EngineOptions(seed = 1uL, storeKey = ByteArray(5)),
+        )) {
+            assertEquals("STORE_KEY_INVALID", assertThrows<CcsaException.Storage> { runBlocking { openEngine(sealedDb, opts) } }.code)
+        }
+        val rotated = openEngine(sealedDb, EngineOptions(seed = 1uL, storeKey = ByteArray(32) { 4 }, storeKeyId = 2u,
+            retiredStoreKey = RetiredKey(1u, ByteArray(32) { 3 })))
+        assertEquals("sqlite", rotated.backend())
         val live = openEngine("sqlite://${dir.resolve("live.db")}", EngineOptions(seed = 1uL))
         assertEquals("sqlite", live.backend())
         assertEquals("VALUE_INVALID", assertThrows<CcsaException.Validation> { live.setTime("2020-03-24T01:00:00Z") }.code)
