@@ -97,7 +97,7 @@ fn read_with_calamine(path: &Path, n: usize) -> Vec<f64> {
 /// Child: ccsa checks (dry run) and then imports the file into a fresh
 /// SQLite database, `RUNS` times; returns the import times and prints the
 /// dry-run times on a `DRYRUN` line.
-fn import_with_ccsa(path: &Path, n: usize) -> Vec<f64> {
+fn import_with_ccsa(path: &Path, n: usize, sealed: bool) -> Vec<f64> {
     let mut dry_runs = Vec::new();
     let bytes = std::fs::read(path).unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -113,7 +113,13 @@ fn import_with_ccsa(path: &Path, n: usize) -> Vec<f64> {
                 let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
             }
             rt.block_on(async {
-                let store = ccsa::open(&format!("sqlite://{}", db.display()))
+                // Sealed: ID numbers and phones encrypted at rest, looked up
+                // and kept unique by blind index (ccsa_store::vault).
+                let options = ccsa::StoreOptions {
+                    keyring: sealed.then(|| ccsa::Keyring::new(1, [0x42; 32])),
+                    ..Default::default()
+                };
+                let store = ccsa::open_with(&format!("sqlite://{}", db.display()), &options)
                     .await
                     .unwrap();
                 let clock = Arc::new(ManualClock::at_rfc3339("2020-03-24T02:00:00Z"));
@@ -207,7 +213,8 @@ fn main() {
         let path = PathBuf::from(file);
         let times = match side.as_str() {
             "calamine" => read_with_calamine(&path, n),
-            _ => import_with_ccsa(&path, n),
+            "ccsa-sealed" => import_with_ccsa(&path, n, true),
+            _ => import_with_ccsa(&path, n, false),
         };
         let times: Vec<String> = times.iter().map(|t| format!("{t:.4}")).collect();
         println!("RESULT {} {:.1}", times.join(" "), peak_rss_mb());
@@ -219,18 +226,23 @@ fn main() {
     let size_mb = std::fs::metadata(&path).unwrap().len() as f64 / 1e6;
     let (read, read_peak, _) = child("calamine", &path, n);
     let (import, import_peak, dry) = child("ccsa", &path, n);
+    let (sealed, sealed_peak, sealed_dry) = child("ccsa-sealed", &path, n);
     println!(
-        "calamine: {read:?} s, peak {read_peak} MB; ccsa: {import:?} s (dry runs {dry:?} s), peak {import_peak} MB"
+        "calamine: {read:?} s, peak {read_peak} MB; ccsa: {import:?} s (dry runs {dry:?} s), peak {import_peak} MB; \
+         sealed: {sealed:?} s (dry runs {sealed_dry:?} s), peak {sealed_peak} MB"
     );
     let (read, import, dry) = (median(read), median(import), median(dry));
+    let (sealed, sealed_dry) = (median(sealed), median(sealed_dry));
     let md = format!(
         "| work | ccsa | baseline in the same run | ratio | target |\n|---|---|---|---|---|\n\
          | import a {n}-row member template ({size_mb:.1} MB; read, validate every row, write to SQLite; median of {RUNS}) | {import:.2} s ({:.0} rows/s) | calamine reading the same file into its table: {read:.2} s | {:.2}× its time | ≤ 2× |\n\
          | the same file, dry run (read and validate every row; nothing written) | {dry:.2} s | calamine: {read:.2} s | {:.2}× its time | — |\n\
+         | the same import, ID numbers and phones sealed at rest (XChaCha20-Poly1305 + HMAC blind index) | {sealed:.2} s (dry run {sealed_dry:.2} s) | the plaintext import above: {import:.2} s | {:.2}× its time | — |\n\
          | peak memory of the process (file bytes held; {RUNS} runs) | {import_peak:.0} MB | calamine's process: {read_peak:.0} MB | {:.2}× | < 300 MB |\n",
         n as f64 / import,
         import / read,
         dry / read,
+        sealed / import,
         import_peak / read_peak,
     );
     println!("{md}");
@@ -239,7 +251,7 @@ fn main() {
     std::fs::write(
         "target/bench-import.tsv",
         format!(
-            "file\t{}\nccsa_import_s\t{import}\nccsa_dry_run_s\t{dry}\ncalamine_rust_s\t{read}\n",
+            "file\t{}\nccsa_import_s\t{import}\nccsa_dry_run_s\t{dry}\nccsa_import_sealed_s\t{sealed}\ncalamine_rust_s\t{read}\n",
             path.display()
         ),
     )

@@ -10,13 +10,14 @@ class ReadmeExampleTest {
     fun theReadmeExampleRuns() = runBlocking {
         val dbPath = java.nio.file.Files.createTempDirectory("readme").resolve("ccsa.db").toString()
         val key = ByteArray(32) { 7 }
+        val storeKey = ByteArray(32) { 9 } // apps: from the Android Keystore / iOS Keychain
         val appUser = "wx-openid-1"
         val printed = mutableListOf<String>()
         fun println(s: Any) { printed.add(s.toString()) }
         // README BEGIN
         val engine = openEngine(
             "sqlite://$dbPath",
-            EngineOptions(seed = 2020uL, invitationKey = key, fixedTime = "2020-03-24T01:00:00Z"), // apps: no fixedTime
+            EngineOptions(seed = 2020uL, invitationKey = key, storeKey = storeKey, fixedTime = "2020-03-24T01:00:00Z"), // apps: no fixedTime
         )
         try {
             engine.bind(appUser, "张伟", "13800138000")
