@@ -41,12 +41,23 @@ use std::sync::Arc;
 use std::time::Instant;
 use table::{Align, render};
 
+/// Members each bureau gets before the enterprises get the rest.
+const PER_BUREAU: usize = 6;
+
 struct Args {
     db: String,
     members: usize,
     seed: u64,
     key_file: Option<String>,
+    /// Fail store call N and every call after it (`scripts/campaign-faults`).
+    fault_from: Option<u64>,
+    /// Only check an existing database's invariants.
+    verify: bool,
 }
+
+/// The fault-injecting wrapper, when `--fault-from` is given (its counts
+/// are printed on exit).
+static FAULTY: std::sync::OnceLock<Arc<ccsa::store::FaultyStore>> = std::sync::OnceLock::new();
 
 fn parse_args() -> Result<Args, String> {
     let mut a = Args {
@@ -54,6 +65,8 @@ fn parse_args() -> Result<Args, String> {
         members: 2000,
         seed: 2020,
         key_file: None,
+        fault_from: None,
+        verify: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -61,6 +74,14 @@ fn parse_args() -> Result<Args, String> {
         match flag.as_str() {
             "--db" => a.db = value()?,
             "--key-file" => a.key_file = Some(value()?),
+            "--fault-from" => {
+                a.fault_from = Some(
+                    value()?
+                        .parse()
+                        .map_err(|_| "--fault-from takes a call number".to_string())?,
+                )
+            }
+            "--verify" => a.verify = true,
             "--members" => {
                 a.members = value()?
                     .parse()
@@ -72,7 +93,9 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|_| "--seed takes a number".to_string())?
             }
             "-h" | "--help" => {
-                println!("usage: campaign [--db URL] [--members N] [--seed S] [--key-file PATH]");
+                println!(
+                    "usage: campaign [--db URL] [--members N] [--seed S] [--key-file PATH] [--fault-from N] [--verify]"
+                );
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument {other} (try --help)")),
@@ -81,8 +104,11 @@ fn parse_args() -> Result<Args, String> {
     if a.key_file.is_none() && a.db == "sqlite://target/campaign.db" {
         a.key_file = Some("target/campaign.key".into());
     }
-    if a.members < 300 {
-        return Err("--members must be at least 300 (the 53 bureaus get members first)".into());
+    if a.members < PER_BUREAU * 53 {
+        return Err(format!(
+            "--members must be at least {} (the 53 bureaus get {PER_BUREAU} members each first)",
+            PER_BUREAU * 53
+        ));
     }
     Ok(a)
 }
@@ -99,7 +125,22 @@ fn main() {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    if let Err(e) = rt.block_on(run(args)) {
+    let verify = args.verify;
+    let result = rt.block_on(async {
+        if verify {
+            verify_only(args).await
+        } else {
+            run(args).await
+        }
+    });
+    if let Some(f) = FAULTY.get() {
+        eprintln!(
+            "store calls: {}, faults injected: {}",
+            f.calls(),
+            f.faults()
+        );
+    }
+    if let Err(e) = result {
         eprintln!("campaign failed: [{}] {e}", e.code());
         std::process::exit(1);
     }
@@ -182,6 +223,41 @@ fn write_private(path: &str, text: &str) -> std::io::Result<()> {
     o.open(path)?.write_all(text.as_bytes())
 }
 
+/// `--verify`: the invariants of an existing database (after a faulted
+/// run): points equal the ledger sum, one scored submission per member and
+/// day, rollups equal a recount from the answer log; one admin per org is
+/// the schema's unique key. Exit 1 when any is violated.
+async fn verify_only(args: Args) -> Result<(), Error> {
+    let (keyring, _) = keyring(&args)?;
+    let store = ccsa::open_with(
+        &args.db,
+        &ccsa::StoreOptions {
+            keyring,
+            ..Default::default()
+        },
+    )
+    .await?;
+    let report = store.check_invariants().await?;
+    let mut seats = 0;
+    for org in store.orgs().await? {
+        seats += usize::from(store.admin_seat(org.id).await?.is_some());
+    }
+    println!(
+        "verify: {} members, {} submissions, {seats} admin seats, {} violations",
+        report.members_checked,
+        report.submissions_checked,
+        report.violations.len()
+    );
+    for v in &report.violations {
+        println!("  ✗ {v}");
+    }
+    if report.is_sound() {
+        Ok(())
+    } else {
+        Err(Error::storage("invariants violated"))
+    }
+}
+
 async fn run(args: Args) -> Result<(), Error> {
     let started = Instant::now();
     if let Some(path) = args
@@ -195,7 +271,7 @@ async fn run(args: Args) -> Result<(), Error> {
         }
     }
     let (keyring, key_source) = keyring(&args)?;
-    let store = ccsa::open_with(
+    let mut store = ccsa::open_with(
         &args.db,
         &ccsa::StoreOptions {
             keyring,
@@ -203,6 +279,14 @@ async fn run(args: Args) -> Result<(), Error> {
         },
     )
     .await?;
+    if let Some(n) = args.fault_from {
+        let faulty = Arc::new(ccsa::store::FaultyStore::new(
+            store,
+            ccsa::store::FaultPlan::from_call(n),
+        ));
+        let _ = FAULTY.set(faulty.clone());
+        store = faulty;
+    }
     if !store.orgs().await?.is_empty() {
         return Err(Error::storage(
             "the database is not empty: give a fresh --db",
@@ -393,8 +477,11 @@ async fn run(args: Args) -> Result<(), Error> {
             ccsa.create_department(ctx, n).await?;
         }
     }
-    let per_bureau = 6;
-    let for_enterprises = args.members - per_bureau * bureaus.len();
+    let per_bureau = PER_BUREAU;
+    let for_enterprises = args
+        .members
+        .checked_sub(per_bureau * bureaus.len())
+        .ok_or_else(|| Error::storage("too few --members for the bureaus"))?;
     let pb = bar(args.members as u64, "添加人员");
     let mut roster: Vec<(OrgId, sample::SamplePerson, MemberId)> = Vec::with_capacity(args.members);
     let mut person = 0u64;
