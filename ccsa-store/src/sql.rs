@@ -1272,12 +1272,23 @@ macro_rules! sql_store {
                 let rotating = match &on_file {
                     None => {
                         let mut tx = self.tx().await?;
-                        sqlx::query("INSERT INTO vault (id, key_id, key_check) VALUES (1, $1, $2)")
+                        // Another process opening the same plaintext database
+                        // may win this insert: then its key must be ours.
+                        let won = sqlx::query("INSERT INTO vault (id, key_id, key_check) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING")
                             .bind(i64::from(current))
                             .bind(check.clone())
                             .execute(&mut *tx)
                             .await
-                            .map_err(db)?;
+                            .map_err(db)?
+                            .rows_affected()
+                            == 1;
+                        if !won {
+                            let r = sqlx::query("SELECT key_id, key_check FROM vault WHERE id = 1").fetch_one(&mut *tx).await.map_err(db)?;
+                            let (id, c): (i64, Vec<u8>) = (r.try_get("key_id").map_err(db)?, r.try_get("key_check").map_err(db)?);
+                            if id != i64::from(current) || !v.holds(current, &c) {
+                                return Err(key_error("another process sealed this database under another key"));
+                            }
+                        }
                         // Lock-out keys are indexed from now on: old counts restart.
                         sqlx::query("DELETE FROM failures").execute(&mut *tx).await.map_err(db)?;
                         tx.commit().await.map_err(db)?;

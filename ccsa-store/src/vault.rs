@@ -211,17 +211,9 @@ impl Derived {
         let mut m = self.index.clone();
         m.update(kind.label());
         m.update(value.as_bytes());
-        let d = m.finalize().into_bytes();
-        let mut s = String::with_capacity(32);
-        for b in &d[..16] {
-            s.push(char::from(HEX[(b >> 4) as usize]));
-            s.push(char::from(HEX[(b & 15) as usize]));
-        }
-        s
+        crate::codec::hex_of(&m.finalize().into_bytes()[..16])
     }
 }
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// The store's sealing and indexing, or the identity when it has no key.
 #[derive(Clone, Default)]

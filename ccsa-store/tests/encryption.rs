@@ -405,5 +405,33 @@ fn postgres_database_is_sealed_in_place_and_rotated() {
             "postgres sealed in place: {} raw values in the plaintext rows, 0 after sealing and rotating",
             w.raw.len()
         );
+
+        // Two processes opening one plaintext database at once with
+        // different keys: one seals it, the other is refused; with the same
+        // key both open.
+        for same in [false, true] {
+            let url = common::pg_fresh_url().await;
+            let plain = ccsa_store::open_with(&url, &with(None)).await.unwrap();
+            fill(&plain).await;
+            drop(plain);
+            let (first, second) = (
+                with(Some(Keyring::new(1, K1))),
+                with(Some(Keyring::new(1, if same { K1 } else { K2 }))),
+            );
+            let (a, b) = futures::join!(
+                ccsa_store::open_with(&url, &first),
+                ccsa_store::open_with(&url, &second),
+            );
+            let codes: Vec<_> = [&a, &b]
+                .iter()
+                .map(|r| r.as_ref().err().map(|e| e.code()))
+                .collect();
+            if same {
+                assert_eq!(codes, vec![None, None]);
+            } else {
+                assert_eq!(codes.iter().filter(|c| c.is_some()).count(), 1, "{codes:?}");
+                assert!(codes.contains(&Some(ErrorCode::StoreKeyInvalid)));
+            }
+        }
     });
 }
