@@ -83,19 +83,12 @@ impl std::fmt::Debug for EngineOptions {
 
 /// The keyring of the options' store keys (None: no key).
 fn keyring(options: &EngineOptions) -> FfiResult<Option<ccsa_store::Keyring>> {
-    let bytes = |k: &[u8]| -> FfiResult<[u8; 32]> {
-        k.try_into().map_err(|_| {
-            CcsaError::from(
-                ccsa_core::Error::new(ErrorCode::StoreKeyInvalid).with_note("数据库密钥应为32字节"),
-            )
-        })
-    };
     let Some(key) = &options.store_key else {
         return Ok(None);
     };
-    let mut ring = ccsa_store::Keyring::new(options.store_key_id, bytes(key)?);
+    let mut ring = ccsa_store::Keyring::from_slice(options.store_key_id, key)?;
     if let Some(r) = &options.retired_store_key {
-        ring = ring.with_retired(r.id, bytes(&r.key)?);
+        ring = ring.with_retired_slice(r.id, &r.key)?;
     }
     Ok(Some(ring))
 }

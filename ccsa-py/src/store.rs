@@ -196,20 +196,12 @@ impl Store {
         retired: Option<(u32, Vec<u8>)>,
     ) -> PyResult<Store> {
         let url = url.to_string();
-        let bytes = |k: Vec<u8>| -> PyResult<[u8; 32]> {
-            k.try_into().map_err(|_| {
-                to_py(
-                    ccsa_core::Error::new(ccsa_core::ErrorCode::StoreKeyInvalid)
-                        .with_note("数据库密钥应为32字节"),
-                )
-            })
-        };
         let keyring = match key {
             None => None,
             Some(k) => {
-                let mut ring = ccsa_store::Keyring::new(key_id, bytes(k)?);
+                let mut ring = ccsa_store::Keyring::from_slice(key_id, &k).map_err(to_py)?;
                 if let Some((id, k)) = retired {
-                    ring = ring.with_retired(id, bytes(k)?);
+                    ring = ring.with_retired_slice(id, &k).map_err(to_py)?;
                 }
                 Some(ring)
             }

@@ -99,6 +99,18 @@ impl Keyring {
         Ok(Keyring::new(id, parse_hex_key(hex)?))
     }
 
+    /// [`Keyring::new`] from a byte slice (as the Python and app adapters
+    /// receive keys); `STORE_KEY_INVALID` unless it is 32 bytes.
+    pub fn from_slice(id: u32, key: &[u8]) -> Result<Keyring> {
+        Ok(Keyring::new(id, key_bytes(key)?))
+    }
+
+    /// [`Keyring::with_retired`] from a byte slice; `STORE_KEY_INVALID`
+    /// unless it is 32 bytes.
+    pub fn with_retired_slice(self, id: u32, key: &[u8]) -> Result<Keyring> {
+        Ok(self.with_retired(id, key_bytes(key)?))
+    }
+
     /// Adds a retired key (to open values sealed under it; never used to
     /// seal). A retired key with the current key's id is ignored.
     pub fn with_retired(mut self, id: u32, key: [u8; 32]) -> Keyring {
@@ -117,6 +129,12 @@ impl Keyring {
 /// `STORE_KEY_INVALID` with a note saying why.
 pub fn key_error(detail: &str) -> Error {
     Error::new(ErrorCode::StoreKeyInvalid).with_note(detail.to_string())
+}
+
+/// A 32-byte key from a slice.
+fn key_bytes(key: &[u8]) -> Result<[u8; 32]> {
+    key.try_into()
+        .map_err(|_| key_error("数据库密钥应为32字节 (a key is 32 bytes)"))
 }
 
 /// 64 hex digits to 32 bytes.
@@ -250,11 +268,6 @@ impl Vault {
                 })
             }),
         }
-    }
-
-    /// Whether values are sealed.
-    pub fn is_sealing(&self) -> bool {
-        self.keys.is_some()
     }
 
     /// The current key's id and check value.
@@ -498,6 +511,18 @@ mod tests {
     #[test]
     fn keys_parse_from_hex_only() {
         assert!(Keyring::from_hex(1, &"0f".repeat(32)).is_ok());
+        assert!(Keyring::from_slice(1, &[0; 32]).is_ok());
+        for bad in [&[0u8; 5][..], &[0; 33]] {
+            assert_eq!(
+                Keyring::from_slice(1, bad).unwrap_err().code(),
+                ErrorCode::StoreKeyInvalid
+            );
+            let ring = Keyring::new(1, [0; 32]);
+            assert_eq!(
+                ring.with_retired_slice(2, bad).unwrap_err().code(),
+                ErrorCode::StoreKeyInvalid
+            );
+        }
         for bad in ["", "0f", &"0g".repeat(32), &"0f".repeat(33)] {
             assert_eq!(
                 Keyring::from_hex(1, bad).unwrap_err().code(),

@@ -185,22 +185,7 @@ fn raw_in_files(path: &std::path::Path, raw: &[String]) -> usize {
             runs.extend(digit_runs(&bytes));
         }
     }
-    let found: Vec<_> = raw.iter().filter(|r| runs.contains(*r)).collect();
-    if std::env::var("DEBUG_SCAN").is_ok() {
-        for suffix in ["", "-wal"] {
-            let p = format!("{}{suffix}", path.display());
-            let len = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
-            let in_file = std::fs::read(&p)
-                .map(|b| digit_runs(&b))
-                .unwrap_or_default();
-            eprintln!(
-                "{p}: {len} bytes, {} found",
-                found.iter().filter(|r| in_file.contains(**r)).count()
-            );
-        }
-        eprintln!("{:?}", &found[..found.len().min(6)]);
-    }
-    found.len()
+    raw.iter().filter(|r| runs.contains(*r)).count()
 }
 
 async fn open_err(url: &str, keyring: Option<Keyring>) -> ErrorCode {

@@ -187,8 +187,8 @@ fn pct(x: f64) -> String {
 }
 
 /// The store's keyring: `CCSA_STORE_KEY`, else the key file (created with
-/// a random key if missing), else none; and where it came from.
-fn keyring(args: &Args) -> Result<(Option<ccsa::Keyring>, String), Error> {
+/// a random key if missing and `create`), else none; and where it came from.
+fn keyring(args: &Args, create: bool) -> Result<(Option<ccsa::Keyring>, String), Error> {
     if let Ok(hex) = std::env::var("CCSA_STORE_KEY") {
         return Ok((
             Some(ccsa::Keyring::from_hex(1, &hex)?),
@@ -200,6 +200,7 @@ fn keyring(args: &Args) -> Result<(Option<ccsa::Keyring>, String), Error> {
     };
     let hex = match std::fs::read_to_string(path) {
         Ok(hex) => hex,
+        Err(_) if !create => return Err(Error::storage("the key file is missing")),
         Err(_) => {
             let key: [u8; 32] = rand::random();
             let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
@@ -228,7 +229,7 @@ fn write_private(path: &str, text: &str) -> std::io::Result<()> {
 /// day, rollups equal a recount from the answer log; one admin per org is
 /// the schema's unique key. Exit 1 when any is violated.
 async fn verify_only(args: Args) -> Result<(), Error> {
-    let (keyring, _) = keyring(&args)?;
+    let (keyring, _) = keyring(&args, false)?;
     let store = ccsa::open_with(
         &args.db,
         &ccsa::StoreOptions {
@@ -270,7 +271,7 @@ async fn run(args: Args) -> Result<(), Error> {
             let _ = std::fs::remove_file(format!("{path}{suffix}"));
         }
     }
-    let (keyring, key_source) = keyring(&args)?;
+    let (keyring, key_source) = keyring(&args, true)?;
     let mut store = ccsa::open_with(
         &args.db,
         &ccsa::StoreOptions {
