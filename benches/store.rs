@@ -10,8 +10,8 @@
 //!
 //! Run: `scripts/with-postgres cargo bench --bench store` (PostgreSQL parts
 //! are skipped, and say so, without `CCSA_TEST_PG_URL`). Options:
-//! `--submissions N` (default 200000), `--board N` (default 1000000).
-//! Writes `target/bench-store.md`.
+//! `--submissions N` (default 200000), `--board N` (default 1000000),
+//! `--only postgres` (part 2 alone). Writes `target/bench-store.md`.
 
 use ccsa::clock::beijing_time;
 use ccsa::directory::MemberId;
@@ -330,19 +330,26 @@ async fn run() {
     let mut rows: Vec<String> = Vec::new();
     let pg = std::env::var("CCSA_TEST_PG_URL").ok();
 
+    let pg_only = std::env::args()
+        .collect::<Vec<_>>()
+        .windows(2)
+        .any(|w| w[0] == "--only" && w[1] == "postgres");
+
     // 1. SQLite submissions
-    let path = temp_db("subs");
-    let store = ccsa::open(&format!("sqlite://{path}")).await.unwrap();
-    let (orgs, county) = orgs_of(&store).await;
-    let subs = submissions(n, &orgs);
-    let store_s = through_store(&store, &subs).await;
-    let raw_s = raw_rusqlite(&temp_db("raw"), &subs, &county);
-    rows.push(format!(
+    if !pg_only {
+        let path = temp_db("subs");
+        let store = ccsa::open(&format!("sqlite://{path}")).await.unwrap();
+        let (orgs, county) = orgs_of(&store).await;
+        let subs = submissions(n, &orgs);
+        let store_s = through_store(&store, &subs).await;
+        let raw_s = raw_rusqlite(&temp_db("raw"), &subs, &county);
+        rows.push(format!(
         "| {n} graded submissions → SQLite (log, ledger, totals, rollups, review cards), batches of {BATCH} | ccsa store: {:.0}/s | hand-written rusqlite, same rows: {:.0}/s | {:.2}× | ≥ 0.5× |",
         n as f64 / store_s,
         n as f64 / raw_s,
         raw_s / store_s
     ));
+    }
 
     // 2. PostgreSQL submissions
     match &pg {
@@ -363,6 +370,11 @@ async fn run() {
         None => {
             rows.push("| PostgreSQL submissions | skipped: CCSA_TEST_PG_URL not set | | | |".into())
         }
+    }
+
+    if pg_only {
+        println!("{}", rows.join("\n"));
+        return;
     }
 
     // 3. leaderboard latency at board_n members
