@@ -1,12 +1,15 @@
 """The member-import comparisons of benches/peers/run, Python side.
 
-  python import_peers.py FILE CCSA_SECONDS DRY_RUN_SECONDS [RUNS]
+  python import_peers.py FILE CCSA_SECONDS DRY_RUN_SECONDS [RUNS [FLOOR_SECONDS]]
 
 FILE is the 100,000-row member template the import bench wrote
 (target/bench-import-100000.xlsx); CCSA_SECONDS is ccsa's median import time
 of it (read, validate every row, write to SQLite) and DRY_RUN_SECONDS its
 median dry run (read and validate every row, nothing written: the work the
-pandas script does), both from the same run. Times:
+pandas script does), both from the same run; FLOOR_SECONDS, from that run
+too, is the standard Rust tools' floor with no checks at all (calamine
+reads the table, rusqlite writes every row), set beside the 15x budget.
+Times:
 
 - pandas.read_excel (openpyxl) plus the same checks written in pandas, the
   way an analyst would: names, genders against the ID number, ID numbers
@@ -28,6 +31,7 @@ from python_calamine import CalamineWorkbook
 
 FILE, CCSA, DRY = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 RUNS = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+FLOOR = float(sys.argv[5]) if len(sys.argv) > 5 else None
 SHEET = "企业用户导入模板"
 DEPARTMENTS = {"生产部", "技术部", "一车间", "二车间"}
 EDUCATION = {  # the core's accepted spellings (identity::Education)
@@ -137,3 +141,9 @@ print(
     f"| python-calamine reading it into rows: {spread(cal_t)} "
     f"| {CCSA / cal_t[0]:.2f}× its time | ≤ 1.5× |"
 )
+if FLOOR is not None:
+    print(
+        f"| (the 15× budget: pandas ÷ 15 = {pd_t[0] / 15:.2f} s) | {CCSA:.2f} s (ccsa's whole import, checks included) "
+        f"| the standard Rust tools' floor, no checks: calamine reads the table, rusqlite writes every row: {FLOOR:.2f} s "
+        f"| the floor is {FLOOR / (pd_t[0] / 15):.1f}× the budget; ccsa {CCSA / FLOOR:.2f}× the floor | — |"
+    )
