@@ -360,6 +360,62 @@ impl LeaderboardIndex {
         Some(self.live as u32 - self.count_le(score) + 1)
     }
 
+    /// Competition ranks of many members at once, in order (`None` for a
+    /// member not in the index): the same answers as [`rank`](Self::rank)
+    /// asked one by one, for a pipelined client or an export of a whole
+    /// org's ranks.
+    ///
+    /// A large batch first tabulates how many members have each score or
+    /// less (one pass over the scores up to the top), so each member then
+    /// costs two loads instead of a walk up the tree; members are looked up
+    /// in groups, their slots before their scores, so that the memory
+    /// loads of a group overlap.
+    ///
+    /// ```
+    /// use ccsa_core::directory::MemberId;
+    /// use ccsa_core::ranking::LeaderboardIndex;
+    /// let mut lb = LeaderboardIndex::new();
+    /// lb.add_many(&[(MemberId(1), 30), (MemberId(2), 50), (MemberId(3), 30)]).unwrap();
+    /// let asked = [MemberId(3), MemberId(9), MemberId(2)];
+    /// assert_eq!(lb.ranks(&asked), vec![Some(2), None, Some(1)]);
+    /// ```
+    pub fn ranks(&self, members: &[MemberId]) -> Vec<Option<u32>> {
+        const GROUP: usize = 64;
+        let live = self.live as u32;
+        let top = self.top as usize;
+        // Members with a score ≤ s, for every s up to the top, when the
+        // batch repays the table (each entry costs about one tree walk).
+        let table: Vec<u32> = if members.len() >= top / 4 {
+            let mut t = Vec::with_capacity(top + 1);
+            let mut below = 0u32;
+            for score in 0..=top {
+                let le = self.count_le(score as u32);
+                debug_assert!(le >= below);
+                below = le;
+                t.push(le);
+            }
+            t
+        } else {
+            Vec::new()
+        };
+        let le = |score: u32| match table.get(score as usize) {
+            Some(&c) => c,
+            None if !table.is_empty() => live, // above the top: nobody higher
+            None => self.count_le(score),
+        };
+        let mut out = Vec::with_capacity(members.len());
+        let mut slots = [None; GROUP];
+        for group in members.chunks(GROUP) {
+            for (slot, &m) in slots.iter_mut().zip(group) {
+                *slot = self.slot_of(m);
+            }
+            for slot in &slots[..group.len()] {
+                out.push(slot.map(|s| live - le(score_of(self.state[s as usize])) + 1));
+            }
+        }
+        out
+    }
+
     /// Rows `offset..offset+limit` in leaderboard order.
     ///
     /// Scores are walked from the top; a page near the top reads only the
@@ -508,6 +564,20 @@ mod tests {
                 let better = model.values().filter(|(q, _)| q > p).count() as u32;
                 prop_assert_eq!(lb.rank(MemberId(*m)), Some(better + 1));
                 prop_assert_eq!(lb.points(MemberId(*m)), Some(*p as u32));
+            }
+            // the batch form answers as the single one, also for members
+            // not in the index (removed, never added, sparse ids), with and
+            // without its score table (a short batch skips it)
+            let asked: Vec<MemberId> = (-3..1100).chain([1 << 40]).map(MemberId).collect();
+            let one: Vec<Option<u32>> = asked.iter().map(|m| lb.rank(*m)).collect();
+            prop_assert_eq!(lb.ranks(&asked), one.clone());
+            let reps = lb.top as usize / 4 / asked.len() + 1;
+            let many: Vec<MemberId> = asked.iter().cycle().take(asked.len() * reps).copied().collect();
+            prop_assert!(many.len() >= lb.top as usize / 4, "the table path is taken");
+            let expected: Vec<Option<u32>> = one.iter().cycle().take(many.len()).copied().collect();
+            prop_assert_eq!(lb.ranks(&many), expected);
+            for (m, r) in asked.iter().zip(&one).step_by(97) {
+                prop_assert_eq!(lb.ranks(&[*m]), vec![*r]);
             }
             let page = lb.page(0, model.len());
             let ranks: Vec<u32> = page.iter().map(|e| e.rank).collect();
