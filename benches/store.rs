@@ -539,6 +539,46 @@ async fn create_pg_db(url: &str, name: &str) -> String {
         .unwrap()
 }
 
+/// Appends one submission's `COPY` text lines: its log row to `s`, its
+/// ledger rows to `l`.
+fn copy_lines(x: &DailySubmission, s: &mut String, l: &mut String) {
+    s.push_str(&format!(
+        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+        x.member.0,
+        x.day,
+        month(x.day),
+        x.org.0,
+        x.submitted_at.timestamp_micros(),
+        x.correct,
+        x.points,
+        answers_text(x)
+    ));
+    for e in &x.ledger {
+        l.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\n",
+            e.member.0,
+            e.org.0,
+            e.day,
+            e.kind.as_str(),
+            e.points,
+            e.at.timestamp_micros()
+        ));
+    }
+}
+
+/// `COPY` of a batch's log rows and ledger rows (text built by `copy_lines`).
+async fn copy_log(tx: &mut sqlx::PgConnection, s: &str, l: &str) {
+    let mut cp = tx.copy_in_raw("COPY submissions (member, day, month, org, submitted_at, correct, points, answers) FROM STDIN").await.unwrap();
+    cp.send(s.as_bytes()).await.unwrap();
+    cp.finish().await.unwrap();
+    let mut cp = tx
+        .copy_in_raw("COPY ledger (member, org, day, kind, points, at) FROM STDIN")
+        .await
+        .unwrap();
+    cp.send(l.as_bytes()).await.unwrap();
+    cp.finish().await.unwrap();
+}
+
 /// COPY of the log rows (submissions and ledger) into a fresh schema.
 async fn pg_copy(db: &str, subs: &[DailySubmission]) -> f64 {
     let store = ccsa::open(db).await.unwrap(); // creates the schema
@@ -550,39 +590,10 @@ async fn pg_copy(db: &str, subs: &[DailySubmission]) -> f64 {
         let mut s = String::new();
         let mut l = String::new();
         for x in chunk {
-            s.push_str(&format!(
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-                x.member.0,
-                x.day,
-                month(x.day),
-                x.org.0,
-                x.submitted_at.timestamp_micros(),
-                x.correct,
-                x.points,
-                answers_text(x)
-            ));
-            for e in &x.ledger {
-                l.push_str(&format!(
-                    "{}\t{}\t{}\t{}\t{}\t{}\n",
-                    e.member.0,
-                    e.org.0,
-                    e.day,
-                    e.kind.as_str(),
-                    e.points,
-                    e.at.timestamp_micros()
-                ));
-            }
+            copy_lines(x, &mut s, &mut l);
         }
         let mut tx = c.begin().await.unwrap();
-        let mut cp = tx.copy_in_raw("COPY submissions (member, day, month, org, submitted_at, correct, points, answers) FROM STDIN").await.unwrap();
-        cp.send(s.as_bytes()).await.unwrap();
-        cp.finish().await.unwrap();
-        let mut cp = tx
-            .copy_in_raw("COPY ledger (member, org, day, kind, points, at) FROM STDIN")
-            .await
-            .unwrap();
-        cp.send(l.as_bytes()).await.unwrap();
-        cp.finish().await.unwrap();
+        copy_log(&mut tx, &s, &l).await;
         tx.commit().await.unwrap();
     }
     t.elapsed().as_secs_f64()
@@ -614,28 +625,7 @@ async fn pg_hand(
         let mut cards: BTreeMap<(i64, i64), ReviewCard> = BTreeMap::new();
         for x in chunk {
             let at = x.submitted_at.timestamp_micros();
-            s.push_str(&format!(
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
-                x.member.0,
-                x.day,
-                month(x.day),
-                x.org.0,
-                at,
-                x.correct,
-                x.points,
-                answers_text(x)
-            ));
-            for e in &x.ledger {
-                l.push_str(&format!(
-                    "{}\t{}\t{}\t{}\t{}\t{}\n",
-                    e.member.0,
-                    e.org.0,
-                    e.day,
-                    e.kind.as_str(),
-                    e.points,
-                    e.at.timestamp_micros()
-                ));
-            }
+            copy_lines(x, &mut s, &mut l);
             let cty = county[&x.org];
             let tot = totals.entry(x.member.0).or_insert((x.org.0, cty, 0, at));
             tot.2 += x.points;
@@ -656,15 +646,7 @@ async fn pg_hand(
             }
         }
         let mut tx = c.begin().await.unwrap();
-        let mut cp = tx.copy_in_raw("COPY submissions (member, day, month, org, submitted_at, correct, points, answers) FROM STDIN").await.unwrap();
-        cp.send(s.as_bytes()).await.unwrap();
-        cp.finish().await.unwrap();
-        let mut cp = tx
-            .copy_in_raw("COPY ledger (member, org, day, kind, points, at) FROM STDIN")
-            .await
-            .unwrap();
-        cp.send(l.as_bytes()).await.unwrap();
-        cp.finish().await.unwrap();
+        copy_log(&mut tx, &s, &l).await;
         fn col(v: Vec<i64>) -> Vec<i64> {
             v // names the element type for `collect`
         }
