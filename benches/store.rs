@@ -566,17 +566,22 @@ fn copy_lines(x: &DailySubmission, s: &mut String, l: &mut String) {
     }
 }
 
+/// Runs one `COPY ... FROM STDIN` statement with `text` (tab-separated rows).
+async fn copy_text(c: &mut sqlx::PgConnection, statement: &str, text: &str) {
+    let mut cp = c.copy_in_raw(statement).await.unwrap();
+    cp.send(text.as_bytes()).await.unwrap();
+    cp.finish().await.unwrap();
+}
+
 /// `COPY` of a batch's log rows and ledger rows (text built by `copy_lines`).
 async fn copy_log(tx: &mut sqlx::PgConnection, s: &str, l: &str) {
-    let mut cp = tx.copy_in_raw("COPY submissions (member, day, month, org, submitted_at, correct, points, answers) FROM STDIN").await.unwrap();
-    cp.send(s.as_bytes()).await.unwrap();
-    cp.finish().await.unwrap();
-    let mut cp = tx
-        .copy_in_raw("COPY ledger (member, org, day, kind, points, at) FROM STDIN")
-        .await
-        .unwrap();
-    cp.send(l.as_bytes()).await.unwrap();
-    cp.finish().await.unwrap();
+    copy_text(tx, "COPY submissions (member, day, month, org, submitted_at, correct, points, answers) FROM STDIN", s).await;
+    copy_text(
+        tx,
+        "COPY ledger (member, org, day, kind, points, at) FROM STDIN",
+        l,
+    )
+    .await;
 }
 
 /// COPY of the log rows (submissions and ledger) into a fresh schema.
@@ -726,15 +731,13 @@ async fn fill_board_pg(
                 r.below(1 << 40)
             ));
         }
-        let mut cp = c.copy_in_raw("COPY members (id, org, name, position, gender, id_number, phone, created_at, created_on) FROM STDIN").await.unwrap();
-        cp.send(m.as_bytes()).await.unwrap();
-        cp.finish().await.unwrap();
-        let mut cp = c
-            .copy_in_raw("COPY member_totals (member, org, county, points, reached_at) FROM STDIN")
-            .await
-            .unwrap();
-        cp.send(t.as_bytes()).await.unwrap();
-        cp.finish().await.unwrap();
+        copy_text(&mut c, "COPY members (id, org, name, position, gender, id_number, phone, created_at, created_on) FROM STDIN", &m).await;
+        copy_text(
+            &mut c,
+            "COPY member_totals (member, org, county, points, reached_at) FROM STDIN",
+            &t,
+        )
+        .await;
     }
     sqlx::query("ANALYZE").execute(&mut c).await.unwrap();
 }
